@@ -1,0 +1,61 @@
+#include "command_line.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "jitscope/core/errors.h"
+
+namespace jitscope::cli {
+
+std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
+                                                  CommandSyntax& syntax) {
+  syntax.options.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(ctx.args)
+                  .options(syntax.options)
+                  .positional(syntax.positional)
+                  .run(),
+              vm);
+    if (vm.count("help")) {
+      std::ostringstream help;
+      help << "usage: jitscope " << ctx.name << " " << syntax.usage << "\n\n"
+           << syntax.description << "\n\n"
+           << syntax.options << "\n"
+           << "Exit codes: 0 ok, 1 findings, 2 usage error, 3 unreadable or invalid input.\n";
+      writeOutput(help.str());
+      return std::nullopt;
+    }
+    po::notify(vm);
+  } catch (const po::required_option& e) {
+    // Positionals are declared as options; name them as the usage line does.
+    std::string name = e.get_option_name();
+    while (!name.empty() && name.front() == '-') name.erase(name.begin());
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    throw UsageError(fmt::format("missing {} argument", name));
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+std::string globalHelp() {
+  std::string text =
+      "usage: jitscope [--color auto|always|never] COMMAND [ARGS]\n\n"
+      "Inspect TorchScript models (.pt files from torch.jit.script or\n"
+      "torch.jit.trace) without Python.\n\nCommands:\n";
+  for (const auto& command : commands()) {
+    text += fmt::format("  {:<10}{}\n", command.name, command.summary);
+  }
+  text +=
+      "\nRun 'jitscope COMMAND --help' for a command's options.\n\n"
+      "Exit codes (a contract for CI):\n"
+      "  0  ok\n"
+      "  1  findings or mismatches at or above the requested severity\n"
+      "  2  usage error: unknown command, option, format or method\n"
+      "  3  unreadable or invalid input: missing file, not TorchScript, corrupt archive\n";
+  return text;
+}
+
+}  // namespace jitscope::cli

@@ -1,0 +1,31 @@
+// Boost.Program_options glue shared by the subcommands: one usage layout,
+// --help handling, and parse errors turned into UsageError (exit 2).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "command.h"
+
+namespace jitscope::cli {
+
+namespace po = boost::program_options;
+
+struct CommandSyntax {
+  std::string usage;        ///< "MODEL [--format text|json]"
+  std::string description;  ///< paragraph under the usage line
+  po::options_description options{"Options"};
+  po::positional_options_description positional;
+};
+
+/// Parses ctx.args. Returns nullopt after printing help for --help; throws
+/// UsageError for unknown options, missing positionals or bad values.
+std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
+                                                  CommandSyntax& syntax);
+
+/// The help text for `jitscope --help`.
+std::string globalHelp();
+
+}  // namespace jitscope::cli

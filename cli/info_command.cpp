@@ -1,0 +1,35 @@
+// jitscope info MODEL [--format text|json]
+#include <string>
+
+#include "command_line.h"
+#include "jitscope/core/exit_code.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/report/info_render.h"
+
+namespace jitscope::cli {
+
+int runInfo(CommandContext& ctx) {
+  CommandSyntax syntax;
+  syntax.usage = "MODEL [--format text|json]";
+  syntax.description =
+      "Describe a TorchScript model: archive format and debug info, module tree,\n"
+      "methods with schemas, parameters and buffers, the node-kind histogram of the\n"
+      "inlined forward graph, and whether each part was traced, scripted or mixed.";
+  std::string model_path;
+  std::string format_name;
+  syntax.options.add_options()
+      ("model", po::value(&model_path)->required(), "TorchScript file (.pt)")
+      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json");
+  syntax.positional.add("model", 1);
+  const auto vm = parseCommandLine(ctx, syntax);
+  if (!vm) return toInt(ExitCode::kOk);
+  const OutputFormat format =
+      parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+
+  const LoadedModel model = loadModel(model_path);
+  writeOutput(renderInfo(describeModel(model), format));
+  return toInt(ExitCode::kOk);
+}
+
+}  // namespace jitscope::cli

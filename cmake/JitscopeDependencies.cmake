@@ -1,0 +1,40 @@
+# Third-party dependencies, found the same way on Debian (LibTorch 1.13 from
+# libtorch-dev) and on the GPU machine (LibTorch 2.x from the torch wheel,
+# other libraries unpacked from Debian .debs under CMAKE_PREFIX_PATH).
+
+find_package(Torch REQUIRED)
+message(STATUS "LibTorch ${Torch_VERSION} at ${TORCH_INSTALL_PREFIX}")
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.9 REQUIRED)
+# CMake 4 dropped FindBoost; Boost's own config file works on both machines.
+find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS program_options)
+
+# Python with torch, used to generate fixture models and in benchmarks. The
+# python3 first on PATH may lack torch, so prefer the system interpreter.
+if(NOT JITSCOPE_PYTHON)
+  find_program(JITSCOPE_PYTHON NAMES python3
+               PATHS /usr/bin NO_DEFAULT_PATH)
+  if(NOT JITSCOPE_PYTHON)
+    find_program(JITSCOPE_PYTHON NAMES python3)
+  endif()
+endif()
+if(JITSCOPE_BUILD_FIXTURES)
+  execute_process(COMMAND ${JITSCOPE_PYTHON} -c "import torch; print(torch.__version__)"
+                  OUTPUT_VARIABLE _jitscope_py_torch
+                  OUTPUT_STRIP_TRAILING_WHITESPACE
+                  RESULT_VARIABLE _jitscope_py_rc ERROR_QUIET)
+  if(NOT _jitscope_py_rc EQUAL 0)
+    message(FATAL_ERROR
+      "${JITSCOPE_PYTHON} cannot import torch; fixtures need it. Install "
+      "python3-torch (scripts/setup-debian.sh), pass -DJITSCOPE_PYTHON=..., "
+      "or -DJITSCOPE_BUILD_FIXTURES=OFF")
+  endif()
+  message(STATUS "Fixture Python: ${JITSCOPE_PYTHON} (torch ${_jitscope_py_torch})")
+endif()
+
+# Headers every LibTorch-including translation unit needs; precompiled once
+# per target to keep the 2-core CI build short.
+set(JITSCOPE_TORCH_PCH
+    <torch/csrc/jit/api/module.h>
+    <torch/csrc/jit/ir/ir.h>
+    <torch/csrc/jit/frontend/source_range.h>)

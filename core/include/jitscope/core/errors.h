@@ -1,0 +1,36 @@
+// The two ways a request fails before producing results: the user asked for
+// something malformed (UsageError, exit 2) or gave us a file we cannot use
+// (InputError, exit 3). Library code throws these; LibTorch's c10::Error is
+// translated into InputError at the inspector boundary and never escapes.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace jitscope {
+
+/// A file the user named cannot be used: missing, not TorchScript, corrupt.
+/// what() is one line: "'PATH': PROBLEM[: HINT]".
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string path, std::string problem);
+
+  const std::string& path() const { return path_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string path_;
+  std::string problem_;
+};
+
+/// The command line asks for something that does not exist or conflicts.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// First non-empty line of a (possibly multi-line) message, trimmed. LibTorch
+/// errors carry source excerpts and C++ backtraces after the first line.
+std::string firstLine(const std::string& message);
+
+}  // namespace jitscope

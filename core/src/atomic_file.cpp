@@ -1,0 +1,70 @@
+#include "jitscope/core/atomic_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jitscope/core/errors.h"
+
+namespace jitscope {
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  std::string pattern = path_ + ".jitscope-tmp-XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  fd_ = ::mkstemp(buffer.data());
+  if (fd_ < 0) {
+    throw InputError(path_, std::string("cannot create output file: ") +
+                                std::strerror(errno));
+  }
+  temp_path_ = buffer.data();
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void AtomicFile::write(std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(path_, std::string("cannot write output file: ") +
+                                  std::strerror(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void AtomicFile::commit() {
+  // mkstemp creates 0600; outputs should get the usual umask-based mode.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd_, 0666 & ~mask);
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    fd_ = -1;
+    throw InputError(path_, std::string("cannot write output file: ") +
+                                std::strerror(errno));
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    throw InputError(path_, std::string("cannot replace output file: ") +
+                                std::strerror(errno));
+  }
+  committed_ = true;
+}
+
+void writeFileAtomically(const std::string& path, std::string_view data) {
+  AtomicFile file(path);
+  file.write(data);
+  file.commit();
+}
+
+}  // namespace jitscope

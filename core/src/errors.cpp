@@ -1,0 +1,28 @@
+#include "jitscope/core/errors.h"
+
+#include <fmt/format.h>
+
+namespace jitscope {
+
+InputError::InputError(std::string path, std::string problem)
+    : std::runtime_error(fmt::format("'{}': {}", path, problem)),
+      path_(std::move(path)),
+      problem_(std::move(problem)) {}
+
+std::string firstLine(const std::string& message) {
+  size_t begin = 0;
+  while (begin < message.size()) {
+    size_t end = message.find('\n', begin);
+    if (end == std::string::npos) end = message.size();
+    std::string line = message.substr(begin, end - begin);
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos) {
+      const auto last = line.find_last_not_of(" \t\r:");
+      return line.substr(first, last - first + 1);
+    }
+    begin = end + 1;
+  }
+  return {};
+}
+
+}  // namespace jitscope

@@ -1,0 +1,50 @@
+// What a model file is, decided from its bytes before LibTorch sees it.
+//
+// inspectArchive() is the gate every subcommand passes: it names the file's
+// real kind (TorchScript, torch.save, ONNX, not a model) and reads the
+// archive's metadata without deserializing anything. Anything that is not a
+// TorchScript archive becomes an InputError with a hint for the fix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace jitscope {
+
+struct ArchiveInfo {
+  std::string path;
+  uint64_t file_size = 0;
+  /// Folder every record lives in ("traced", "archive", ...).
+  std::string prefix;
+  /// From the `version` record (`.data/version` in newer writers).
+  uint64_t format_version = 0;
+  /// The version range the linked LibTorch reads.
+  uint64_t min_supported_version = 0;
+  uint64_t max_supported_version = 0;
+  /// Writer details where the archive records them (byte order, a
+  /// serialization id); empty strings when absent.
+  std::string byte_order;
+  std::string serialization_id;
+
+  size_t record_count = 0;
+  size_t code_files = 0;     ///< code/**.py: the TorchScript sources
+  size_t debug_files = 0;    ///< code/**.debug_pkl: original source ranges
+  size_t tensor_records = 0; ///< data/N: tensor storages
+  uint64_t tensor_bytes = 0;
+  size_t constant_records = 0; ///< constants/N: tensors baked into code
+  uint64_t constant_bytes = 0;
+  std::vector<std::string> extra_files;  ///< names under extra/
+
+  bool hasDebugInfo() const { return debug_files > 0; }
+  /// True when records written only by PyTorch 2.x writers are present.
+  bool writtenByTorch2() const {
+    return !byte_order.empty() || !serialization_id.empty();
+  }
+};
+
+/// Validates that `path` is a TorchScript archive and reads its metadata.
+/// Throws InputError with a one-line diagnosis (and fix) otherwise.
+ArchiveInfo inspectArchive(const std::string& path);
+
+}  // namespace jitscope

@@ -1,0 +1,50 @@
+// A method's graph as plain data: nodes, values, nested blocks and where each
+// node came from. `dump --format json` renders it; later the graph drawer and
+// the audit walk it without touching LibTorch types.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "jitscope/inspector/source_location.h"
+
+namespace torch::jit {
+struct Graph;
+}
+
+namespace jitscope {
+
+struct GraphValue {
+  std::string name;  ///< debug name without '%'
+  std::string type;  ///< as PyTorch prints it
+};
+
+struct GraphNode;
+
+struct GraphBlock {
+  std::vector<GraphValue> inputs;
+  std::vector<GraphNode> nodes;
+  std::vector<std::string> outputs;  ///< value names
+};
+
+struct GraphNode {
+  size_t id = 0;  ///< position in a pre-order walk; stable for one graph
+  std::string kind;
+  std::vector<std::string> inputs;  ///< value names
+  std::vector<GraphValue> outputs;
+  std::string text;  ///< the node's line of PyTorch's IR, without blocks
+  NodeSource source;
+  std::vector<GraphBlock> blocks;
+};
+
+struct GraphModel {
+  std::string method;
+  bool inlined = false;
+  GraphBlock body;  ///< graph inputs, top-level nodes, return values
+};
+
+GraphModel buildGraphModel(const torch::jit::Graph& graph, std::string method,
+                           bool inlined);
+
+}  // namespace jitscope

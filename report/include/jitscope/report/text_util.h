@@ -1,0 +1,18 @@
+// Small formatting helpers shared by the text renderers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "jitscope/inspector/provenance.h"
+
+namespace jitscope {
+
+/// "812 B", "3.4 KiB", "44.6 MiB".
+std::string humanBytes(uint64_t bytes);
+
+/// One line of evidence for a provenance verdict, e.g. "4 nodes carry the
+/// tracer's Python call stack (first at model.py:15)".
+std::string describeEvidence(const ProvenanceEvidence& evidence);
+
+}  // namespace jitscope

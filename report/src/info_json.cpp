@@ -1,0 +1,80 @@
+#include <nlohmann/json.hpp>
+
+#include "jitscope/report/info_render.h"
+#include "jitscope/report/json_util.h"
+
+namespace jitscope {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json tensorsJson(const TensorSummary& summary) {
+  return ordered_json{{"count", summary.count},
+                      {"elements", summary.elements},
+                      {"bytes", summary.bytes},
+                      {"dtypes", summary.dtypes},
+                      {"devices", summary.devices}};
+}
+
+}  // namespace
+
+std::string renderInfoJson(const ModuleInfo& info) {
+  const ArchiveInfo& a = info.archive;
+  ordered_json out;
+  out["file"] = a.path;
+  out["size"] = a.file_size;
+  out["provenance"] = std::string(toString(info.provenance.verdict()));
+  out["provenance_evidence"] = evidenceJson(info.provenance);
+  out["archive"] = ordered_json{
+      {"prefix", a.prefix},
+      {"format_version", a.format_version},
+      {"supported_versions", {a.min_supported_version, a.max_supported_version}},
+      {"byte_order", a.byte_order.empty() ? ordered_json(nullptr) : ordered_json(a.byte_order)},
+      {"serialization_id", a.serialization_id.empty() ? ordered_json(nullptr)
+                                                      : ordered_json(a.serialization_id)},
+      {"records", a.record_count},
+      {"code_files", a.code_files},
+      {"debug_info", a.hasDebugInfo()},
+      {"debug_files", a.debug_files},
+      {"tensor_records", a.tensor_records},
+      {"tensor_bytes", a.tensor_bytes},
+      {"constant_records", a.constant_records},
+      {"constant_bytes", a.constant_bytes},
+      {"extra_files", a.extra_files}};
+  out["producer"] = nullptr;  // TorchScript archives do not record it
+  out["layout"] = a.writtenByTorch2() ? "torch-2.x" : "torch-1.x";
+  out["linked_torch"] = info.linked_torch_version;
+
+  ordered_json modules = ordered_json::array();
+  for (const auto& m : info.modules) {
+    ordered_json methods = ordered_json::array();
+    for (const auto& method : m.methods) {
+      methods.push_back({{"name", method.name},
+                         {"schema", method.schema},
+                         {"provenance", std::string(toString(method.provenance.verdict()))},
+                         {"evidence", evidenceJson(method.provenance)}});
+    }
+    modules.push_back({{"path", m.path},
+                       {"type", m.type_name},
+                       {"depth", m.depth},
+                       {"provenance", std::string(toString(m.provenance.verdict()))},
+                       {"methods", methods}});
+  }
+  out["modules"] = modules;
+  out["parameters"] = tensorsJson(info.parameters);
+  out["buffers"] = tensorsJson(info.buffers);
+  if (info.forward.method.empty()) {
+    out["graph"] = nullptr;
+    out["ops"] = ordered_json::object();
+  } else {
+    out["graph"] = ordered_json{{"method", info.forward.method},
+                                {"inlined", true},
+                                {"nodes", info.forward.nodes},
+                                {"if", info.forward.if_nodes},
+                                {"loop", info.forward.loop_nodes}};
+    out["ops"] = info.forward.ops;
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace jitscope

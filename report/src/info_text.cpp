@@ -1,0 +1,127 @@
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "jitscope/report/info_render.h"
+#include "jitscope/report/text_util.h"
+
+namespace jitscope {
+namespace {
+
+// "float32 x2, int64 x1" from a histogram.
+std::string joinCounts(const std::map<std::string, size_t>& counts) {
+  std::string out;
+  for (const auto& [name, count] : counts) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} x{}", name, count);
+  }
+  return out;
+}
+
+std::string describeTensors(const TensorSummary& summary) {
+  if (summary.count == 0) return "none";
+  return fmt::format("{} tensors, {} elements, {} ({}; {})", summary.count,
+                     summary.elements, humanBytes(summary.bytes),
+                     joinCounts(summary.dtypes), joinCounts(summary.devices));
+}
+
+class TextWriter {
+ public:
+  void field(std::string_view key, std::string_view value) {
+    out_ += fmt::format("  {:<15}{}\n", fmt::format("{}:", key), value);
+  }
+  void heading(std::string_view text) {
+    if (!out_.empty()) out_ += "\n";
+    out_ += text;
+    out_ += "\n";
+  }
+  void line(std::string_view text) {
+    out_ += text;
+    out_ += "\n";
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+std::string renderInfoText(const ModuleInfo& info) {
+  const ArchiveInfo& archive = info.archive;
+  TextWriter w;
+  w.heading(fmt::format("File: {}", archive.path));
+  w.field("Provenance", fmt::format("{}: {}", toString(info.provenance.verdict()),
+                                    describeEvidence(info.provenance)));
+  w.field("Size", fmt::format("{} ({} bytes)", humanBytes(archive.file_size),
+                              archive.file_size));
+  w.field("Format", fmt::format("TorchScript archive, version {} (this LibTorch {} reads {}..{})",
+                                archive.format_version, info.linked_torch_version,
+                                archive.min_supported_version,
+                                archive.max_supported_version));
+  w.field("Producer", archive.writtenByTorch2()
+                          ? fmt::format("not recorded; layout of PyTorch 2.x (byteorder {})",
+                                        archive.byte_order.empty() ? "?" : archive.byte_order)
+                          : std::string("not recorded; layout of PyTorch 1.x"));
+  w.field("Records", fmt::format("{} under '{}/': {} code, {} tensor data ({}), {} constants",
+                                 archive.record_count, archive.prefix,
+                                 archive.code_files, archive.tensor_records,
+                                 humanBytes(archive.tensor_bytes),
+                                 archive.constant_records));
+  w.field("Debug info", archive.hasDebugInfo()
+                            ? fmt::format("yes ({} .debug_pkl files)", archive.debug_files)
+                            : std::string("no (source locations and provenance unavailable)"));
+  w.field("Extra files", archive.extra_files.empty()
+                             ? std::string("none")
+                             : fmt::format("{}", fmt::join(archive.extra_files, ", ")));
+  w.field("Parameters", describeTensors(info.parameters));
+  w.field("Buffers", describeTensors(info.buffers));
+
+  // Module tree: names indented by depth, type and provenance in columns.
+  size_t name_width = 6;
+  size_t type_width = 4;
+  for (const auto& m : info.modules) {
+    const std::string name = m.path.empty() ? "<root>" : m.path.substr(m.path.rfind('.') + 1);
+    name_width = std::max(name_width, 2 * m.depth + name.size());
+    type_width = std::max(type_width, m.type_name.size());
+  }
+  w.heading(fmt::format("Modules ({}):", info.modules.size()));
+  for (const auto& m : info.modules) {
+    const std::string name = m.path.empty() ? "<root>" : m.path.substr(m.path.rfind('.') + 1);
+    w.line(fmt::format("  {:<{}}  {:<{}}  {}", std::string(2 * m.depth, ' ') + name,
+                       name_width, m.type_name, type_width,
+                       toString(m.provenance.verdict())));
+  }
+
+  if (!info.modules.empty()) {
+    const auto& root = info.modules.front();
+    w.heading(fmt::format("Methods ({}):", root.methods.size()));
+    for (const auto& method : root.methods) {
+      w.line(fmt::format("  {}", method.schema));
+      w.line(fmt::format("      {}: {}", toString(method.provenance.verdict()),
+                         describeEvidence(method.provenance)));
+    }
+  }
+
+  const OpStats& ops = info.forward;
+  if (ops.method.empty()) {
+    w.heading("Graph: the model has no forward method");
+  } else {
+    w.heading(fmt::format("Graph of {} (inlined): {} nodes, {} prim::If, {} prim::Loop",
+                          ops.method, ops.nodes, ops.if_nodes, ops.loop_nodes));
+    std::vector<std::pair<std::string, size_t>> sorted(ops.ops.begin(), ops.ops.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    size_t width = 0;
+    for (const auto& [kind, count] : sorted) width = std::max(width, kind.size());
+    for (const auto& [kind, count] : sorted) {
+      w.line(fmt::format("  {:<{}}  {:>6}", kind, width, count));
+    }
+  }
+  return w.take();
+}
+
+}  // namespace jitscope
