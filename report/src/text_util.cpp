@@ -39,7 +39,8 @@ std::string describeEvidence(const ProvenanceEvidence& evidence) {
     case Provenance::kUnknown:
       break;
   }
-  return "no node records where it came from (no debug info)";
+  return "no node records its Python source (the method computes nothing of "
+         "its own, or the archive has no debug info)";
 }
 
 }  // namespace jitscope

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Benchmark: `jitscope info` against Python torch on the same model.
+
+The baseline is what a user would otherwise run to see inside a model:
+`import torch; torch.jit.load(path).inlined_graph`. Both run as fresh
+processes, alternately, several times; we report the median wall time and the
+peak resident memory of each, and their ratio. Target (issue 3): jitscope at
+most 0.6x Python's wall time, with less peak memory.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def measure(argv):
+    """Wall seconds and peak RSS (MiB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"benchmark: {' '.join(argv)} failed: {proc.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jitscope", required=True)
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if not os.path.exists(args.model):
+        sys.exit(f"benchmark: '{args.model}' is missing; build the bench_fixtures target")
+
+    variants = {
+        "jitscope info": [args.jitscope, "info", args.model, "--format", "json"],
+        "python torch.jit.load().inlined_graph": [
+            args.python, "-c",
+            "import sys, torch; g = torch.jit.load(sys.argv[1]).inlined_graph; "
+            "sum(1 for _ in g.nodes())", args.model],
+    }
+    # One untimed run each warms the page cache for the model and libraries.
+    for argv in variants.values():
+        measure(argv)
+    results = {name: [] for name in variants}
+    for _ in range(args.repeat):
+        for name, argv in variants.items():
+            results[name].append(measure(argv))
+
+    import torch  # only for the version line
+    size_mb = os.path.getsize(args.model) / 2**20
+    print(f"model: {os.path.basename(args.model)} ({size_mb:.0f} MiB), "
+          f"{args.repeat} runs each, python torch {torch.__version__}, {os.cpu_count()} cores")
+    print(f"{'variant':<40} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
+    summary = {}
+    for name, runs in results.items():
+        walls = [w for w, _ in runs]
+        peak = max(m for _, m in runs)
+        summary[name] = (statistics.median(walls), peak)
+        print(f"{name:<40} {statistics.median(walls):>9.3f} {min(walls):>7.3f} {peak:>9.0f}")
+    (ours_t, ours_m), (base_t, base_m) = summary.values()
+    print(f"ratio jitscope/python: wall {ours_t / base_t:.2f}x (target <= 0.60x), "
+          f"peak memory {ours_m / base_m:.2f}x (target < 1.00x)")
+
+
+if __name__ == "__main__":
+    main()

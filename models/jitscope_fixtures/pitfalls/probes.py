@@ -1,0 +1,125 @@
+"""Probe inputs derived from a fixture's trace example, and output comparison.
+
+A probe is a short call sequence; the outputs of its last call are compared
+between the eager module and the loaded file.  The list is ordered from the
+most ordinary input to the most unusual, so the first probe that diverges
+is the simplest counterexample to quote.
+"""
+
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Tuple
+
+import torch
+
+Inputs = Tuple[torch.Tensor, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    calls: Tuple[Inputs, ...]       # run in order; the last call's output is compared
+    mode: Optional[bool] = None     # None: keep the saved mode; else .train(mode) first
+
+
+def _map(inputs: Inputs, fn: Callable[[torch.Tensor], torch.Tensor]) -> Inputs:
+    return tuple(fn(t) for t in inputs)
+
+
+def _scale(k: float) -> Callable[[torch.Tensor], torch.Tensor]:
+    def fn(t):
+        if t.is_floating_point():
+            return t * k
+        return t * int(k) if float(k).is_integer() else t
+    return fn
+
+
+def _shift(t: torch.Tensor) -> torch.Tensor:
+    return t - 0.5 if t.is_floating_point() else t
+
+
+def _resize(dim: int, new_size: Callable[[int], int]) -> Callable[[torch.Tensor], torch.Tensor]:
+    """Change size `dim` of every tensor that has it, reusing its own values."""
+    def fn(t):
+        if t.dim() <= dim:
+            return t
+        old, new = t.size(dim), new_size(t.size(dim))
+        repeats = -(-new // old)                       # ceil(new / old)
+        return torch.cat([t] * repeats, dim).narrow(dim, 0, new).clone()
+    return fn
+
+
+def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
+    flip_mode = not traced_in_training
+    candidates = [
+        Probe("example input", (example,)),
+        Probe("sign-flipped input", (_map(example, torch.neg),)),
+        Probe("input scaled by 3", (_map(example, _scale(3)),)),
+        Probe("input scaled by 0.1", (_map(example, _scale(0.1)),)),
+        Probe("input shifted by -0.5", (_map(example, _shift),)),
+        Probe("batch size 1", (_map(example, _resize(0, lambda n: 1)),)),
+        Probe("batch size +2", (_map(example, _resize(0, lambda n: n + 2)),)),
+        Probe("dim 1 size +1", (_map(example, _resize(1, lambda n: n + 1)),)),
+        Probe("second call (example input, then input scaled by 3)",
+              (example, _map(example, _scale(3)))),
+        Probe("after .train()" if flip_mode else "after .eval()", (example,), mode=flip_mode),
+    ]
+    # Drop probes identical to an earlier one (e.g. "dim 1 size +1" when no
+    # input has a dim 1), so the list only names probes that test something.
+    probes: List[Probe] = []
+    for probe in candidates:
+        if not any(_same(probe, earlier) for earlier in probes):
+            probes.append(probe)
+    return probes
+
+
+def _same(a: Probe, b: Probe) -> bool:
+    if a.mode != b.mode or len(a.calls) != len(b.calls):
+        return False
+    return all(len(x) == len(y) and all(s.shape == t.shape and s.dtype == t.dtype
+                                        and torch.equal(s, t) for s, t in zip(x, y))
+               for x, y in zip(a.calls, b.calls))
+
+
+def compare(expected, actual, path: str = "output") -> Optional[str]:
+    """None if `actual` matches `expected`, else a short reason."""
+    if isinstance(expected, torch.Tensor) and isinstance(actual, torch.Tensor):
+        if expected.shape != actual.shape:
+            return f"{path} shape {tuple(expected.shape)} vs {tuple(actual.shape)}"
+        if expected.dtype != actual.dtype:
+            return f"{path} dtype {expected.dtype} vs {actual.dtype}"
+        if expected.is_floating_point():
+            if torch.allclose(expected, actual, rtol=1e-4, atol=1e-5, equal_nan=True):
+                return None
+            diff = (expected - actual).abs().nan_to_num(nan=float("inf")).max().item()
+            return f"{path} values differ (max abs diff {diff:.3g})"
+        return None if torch.equal(expected, actual) else f"{path} values differ"
+    if isinstance(expected, (tuple, list)) and isinstance(actual, (tuple, list)):
+        # A traced NamedTuple comes back as a plain tuple: its field names are lost.
+        fields_e, fields_a = getattr(expected, "_fields", None), getattr(actual, "_fields", None)
+        if fields_e != fields_a:
+            return f"{path} type {_type_name(expected)} vs {_type_name(actual)}"
+        if len(expected) != len(actual):
+            return f"{path} length {len(expected)} vs {len(actual)}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            reason = compare(e, a, f"{path}[{i}]")
+            if reason:
+                return reason
+        return None
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        if set(expected) != set(actual):
+            return f"{path} keys {sorted(expected)} vs {sorted(actual)}"
+        for key in expected:
+            reason = compare(expected[key], actual[key], f"{path}[{key!r}]")
+            if reason:
+                return reason
+        return None
+    if type(expected) is not type(actual):
+        return f"{path} type {_type_name(expected)} vs {_type_name(actual)}"
+    return None if expected == actual else f"{path} {expected!r} vs {actual!r}"
+
+
+def _type_name(value) -> str:
+    fields = getattr(value, "_fields", None)
+    if fields is not None:
+        return f"{type(value).__name__}({', '.join(fields)})"
+    return type(value).__name__
