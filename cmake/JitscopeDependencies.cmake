@@ -5,6 +5,10 @@
 find_package(Torch REQUIRED)
 message(STATUS "LibTorch ${Torch_VERSION} at ${TORCH_INSTALL_PREFIX}")
 find_package(fmt REQUIRED)
+# fmt is used header-only: the torch 2.x wheel ships its own (newer) fmt
+# headers on LibTorch's include path, so a translation unit that includes
+# LibTorch may see those instead of the system ones. Header-only use keeps
+# each unit self-consistent whichever copy it sees.
 find_package(nlohmann_json 3.9 REQUIRED)
 # CMake 4 dropped FindBoost; Boost's own config file works on both machines.
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS program_options)

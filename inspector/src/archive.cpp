@@ -148,6 +148,10 @@ ArchiveInfo inspectArchive(const std::string& path) {
     } else if (startsWith(name, "constants/")) {
       ++info.constant_records;
       info.constant_bytes += entry.uncompressed_size;
+    } else if (name == "traced_inputs.pkl") {
+      info.has_traced_inputs = true;
+    } else if (startsWith(name, "traced_inputs/")) {
+      ++info.traced_input_records;
     } else if (startsWith(name, "extra/") && name.size() > 6) {
       info.extra_files.emplace_back(name.substr(6));
     }

@@ -4,6 +4,7 @@ Each file is wrong in one specific way; manifest.json's "bad" key repeats the
 descriptions below so tests can show what they expect.
 """
 
+import inspect
 import io
 import random
 import zipfile
@@ -57,11 +58,17 @@ def _forward_code_file(path) -> str:
 def _onnx_bytes() -> bytes:
     # torch.onnx.export serializes the ModelProto itself; the `onnx` Python
     # package (absent here) is only needed to check or edit models.
+    # torch 2.x defaults to the dynamo exporter, which needs the onnx package
+    # and cannot export the data-dependent gate; the TorchScript-based
+    # exporter (dynamo=False) writes the protobuf on its own in 1.13 and 2.x.
     cell, inputs = make_cell_and_inputs()
     buf = io.BytesIO()
+    extra = {}
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        extra["dynamo"] = False
     with quiet():
         torch.onnx.export(cell, inputs, buf, input_names=["x", "h"],
-                          output_names=["y", "h_next"])
+                          output_names=["y", "h_next"], **extra)
     return buf.getvalue()
 
 

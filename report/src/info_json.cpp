@@ -40,6 +40,8 @@ std::string renderInfoJson(const ModuleInfo& info) {
       {"tensor_bytes", a.tensor_bytes},
       {"constant_records", a.constant_records},
       {"constant_bytes", a.constant_bytes},
+      {"traced_inputs", a.has_traced_inputs},
+      {"traced_input_records", a.traced_input_records},
       {"extra_files", a.extra_files}};
   out["producer"] = nullptr;  // TorchScript archives do not record it
   out["layout"] = a.writtenByTorch2() ? "torch-2.x" : "torch-1.x";

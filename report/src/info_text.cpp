@@ -74,6 +74,10 @@ std::string renderInfoText(const ModuleInfo& info) {
   w.field("Debug info", archive.hasDebugInfo()
                             ? fmt::format("yes ({} .debug_pkl files)", archive.debug_files)
                             : std::string("no (source locations and provenance unavailable)"));
+  if (archive.has_traced_inputs) {
+    w.field("Trace inputs", fmt::format("stored ({} tensor records in traced_inputs/)",
+                                        archive.traced_input_records));
+  }
   w.field("Extra files", archive.extra_files.empty()
                              ? std::string("none")
                              : fmt::format("{}", fmt::join(archive.extra_files, ", ")));

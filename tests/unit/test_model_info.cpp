@@ -17,32 +17,37 @@ namespace jitscope {
 namespace {
 
 struct ManifestEntry {
-  std::string file;
+  std::string file;  ///< absolute path
+  std::string name;  ///< path relative to the manifest
   nlohmann::json expected;
 };
 
-std::vector<ManifestEntry> manifestEntries() {
-  std::ifstream in(testing::fixture("manifest.json"));
+// Models saved by torch 2.x on the GPU machine (scripts/gpu/build-and-test.sh),
+// committed so that CI's LibTorch 1.13 is tested on the newer archive layout.
+const std::string kTorch2Data = std::string(JITSCOPE_SOURCE_DIR) + "/tests/data/torch2";
+
+std::vector<ManifestEntry> manifestEntries(const std::string& dir) {
+  std::ifstream in(dir + "/manifest.json");
   if (!in) return {};
   const auto manifest = nlohmann::json::parse(in);
   std::vector<ManifestEntry> entries;
   for (const auto& [file, expected] : manifest.items()) {
     if (file == "bad") continue;  // unusable inputs, tested in test_archive
     // BERT-base models exist only after the bench_fixtures target ran.
-    if (file.rfind("bench/", 0) == 0 && !std::ifstream(testing::fixture(file))) continue;
-    entries.push_back({file, expected});
+    if (file.rfind("bench/", 0) == 0 && !std::ifstream(dir + "/" + file)) continue;
+    entries.push_back({dir + "/" + file, file, expected});
   }
   return entries;
 }
 
 // Readable test names and failure messages instead of gtest's byte dump.
-void PrintTo(const ManifestEntry& entry, std::ostream* out) { *out << entry.file; }
+void PrintTo(const ManifestEntry& entry, std::ostream* out) { *out << entry.name; }
 
 class ManifestTest : public ::testing::TestWithParam<ManifestEntry> {};
 
 TEST_P(ManifestTest, MatchesPyTorch) {
-  const auto& [file, expected] = GetParam();
-  const ModuleInfo info = describeModel(loadModel(testing::fixture(file)));
+  const auto& [file, name, expected] = GetParam();
+  const ModuleInfo info = describeModel(loadModel(file));
 
   const auto expected_ops = expected["ops"].get<std::map<std::string, size_t>>();
   EXPECT_EQ(info.forward.ops, expected_ops);
@@ -59,20 +64,31 @@ TEST_P(ManifestTest, MatchesPyTorch) {
   EXPECT_EQ(json["provenance"], expected["provenance"]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, ManifestTest, ::testing::ValuesIn(manifestEntries()),
-                         [](const auto& info) {
-                           std::string name = info.param.file;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+std::string testName(const ::testing::TestParamInfo<ManifestEntry>& info) {
+  std::string name = info.param.name;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, ManifestTest,
+                         ::testing::ValuesIn(manifestEntries(JITSCOPE_FIXTURES_DIR)), testName);
+INSTANTIATE_TEST_SUITE_P(Torch2Archives, ManifestTest,
+                         ::testing::ValuesIn(manifestEntries(kTorch2Data)), testName);
+
+TEST(Torch2Archives, AreRecognisedAsTorch2Layout) {
+  const ModuleInfo info = describeModel(loadModel(kTorch2Data + "/my_cell.traced.pt"));
+  EXPECT_TRUE(info.archive.writtenByTorch2());
+  EXPECT_EQ(info.archive.byte_order, "little");
+  EXPECT_EQ(info.archive.traced_input_records, 2u);  // the trace's (x, h)
+}
 
 TEST(Manifest, CoversTheFixtureZoo) {
   // Guard against an empty or partial manifest silently passing the above.
-  const auto entries = manifestEntries();
+  const auto entries = manifestEntries(JITSCOPE_FIXTURES_DIR);
   std::set<std::string> files;
-  for (const auto& entry : entries) files.insert(entry.file);
+  for (const auto& entry : entries) files.insert(entry.name);
   for (const char* required :
        {"my_cell.traced.pt", "my_cell.scripted.pt", "resnet18.traced.pt",
         "resnet18.scripted.pt", "bert_tiny.traced.pt", "bert_tiny.scripted.pt",

@@ -34,6 +34,10 @@ struct ArchiveInfo {
   uint64_t tensor_bytes = 0;
   size_t constant_records = 0; ///< constants/N: tensors baked into code
   uint64_t constant_bytes = 0;
+  /// torch >= 2.x's trace stores its example inputs (traced_inputs.pkl and
+  /// traced_inputs/N): evidence of tracing, and inputs to run the model on.
+  bool has_traced_inputs = false;
+  size_t traced_input_records = 0;
   std::vector<std::string> extra_files;  ///< names under extra/
 
   bool hasDebugInfo() const { return debug_files > 0; }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run HERE (Debian 12): downloads the Debian packages the GPU machine lacks
+# into .deps/debs (ignored by git, carried by the device call). The GPU
+# machine reaches no package registry; it unpacks these with dpkg -x.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+mkdir -p "$root/.deps/debs"
+cd "$root/.deps/debs"
+apt-get download -qq \
+  libfmt9 libfmt-dev \
+  libboost-program-options1.74.0 libboost-program-options1.74-dev libboost1.74-dev \
+  nlohmann-json3-dev libgtest-dev googletest
+ls -1 "$root/.deps/debs"
