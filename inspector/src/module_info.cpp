@@ -65,8 +65,9 @@ void collectCalledFunctions(const torch::jit::Block& block,
   }
 }
 
-void describeTree(const torch::jit::Module& module, const std::string& path,
-                  size_t depth, std::vector<SubmoduleInfo>& out) {
+// Returns the combined evidence of `module` and all its descendants.
+ProvenanceEvidence describeTree(const torch::jit::Module& module, const std::string& path,
+                                size_t depth, std::vector<SubmoduleInfo>& out) {
   SubmoduleInfo info;
   info.path = path;
   info.depth = depth;
@@ -81,11 +82,21 @@ void describeTree(const torch::jit::Module& module, const std::string& path,
     info.provenance.merge(method_info.provenance);
     info.methods.push_back(std::move(method_info));
   }
+  const size_t index = out.size();
   out.push_back(std::move(info));
+  ProvenanceEvidence subtree = out[index].provenance;
   for (const auto& child : module.named_children()) {
-    describeTree(child.value, path.empty() ? child.name : path + "." + child.name,
-                 depth + 1, out);
+    subtree.merge(describeTree(child.value,
+                               path.empty() ? child.name : path + "." + child.name,
+                               depth + 1, out));
   }
+  SubmoduleInfo& self = out[index];
+  self.verdict = self.provenance.verdict();
+  if (self.verdict == Provenance::kUnknown && subtree.verdict() != Provenance::kUnknown) {
+    self.verdict = subtree.verdict();
+    self.verdict_from_submodules = true;
+  }
+  return subtree;
 }
 
 }  // namespace

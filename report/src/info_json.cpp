@@ -59,7 +59,8 @@ std::string renderInfoJson(const ModuleInfo& info) {
     modules.push_back({{"path", m.path},
                        {"type", m.type_name},
                        {"depth", m.depth},
-                       {"provenance", std::string(toString(m.provenance.verdict()))},
+                       {"provenance", std::string(toString(m.verdict))},
+                       {"provenance_from_submodules", m.verdict_from_submodules},
                        {"methods", methods}});
   }
   out["modules"] = modules;

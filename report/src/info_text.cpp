@@ -95,9 +95,9 @@ std::string renderInfoText(const ModuleInfo& info) {
   w.heading(fmt::format("Modules ({}):", info.modules.size()));
   for (const auto& m : info.modules) {
     const std::string name = m.path.empty() ? "<root>" : m.path.substr(m.path.rfind('.') + 1);
-    w.line(fmt::format("  {:<{}}  {:<{}}  {}", std::string(2 * m.depth, ' ') + name,
-                       name_width, m.type_name, type_width,
-                       toString(m.provenance.verdict())));
+    w.line(fmt::format("  {:<{}}  {:<{}}  {}{}", std::string(2 * m.depth, ' ') + name,
+                       name_width, m.type_name, type_width, toString(m.verdict),
+                       m.verdict_from_submodules ? " (via submodules)" : ""));
   }
 
   if (!info.modules.empty()) {

@@ -36,6 +36,11 @@ struct SubmoduleInfo {
   size_t depth = 0;
   std::vector<MethodInfo> methods;
   ProvenanceEvidence provenance;  ///< all its methods together
+  /// The verdict to show: its own, or, for a container whose methods record
+  /// no source of their own (nn.Sequential only calls its children), the
+  /// combined verdict of its submodules.
+  Provenance verdict = Provenance::kUnknown;
+  bool verdict_from_submodules = false;
 };
 
 /// Node-kind histogram of one method's inlined graph, nested blocks included

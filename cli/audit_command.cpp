@@ -1,0 +1,74 @@
+// jitscope audit MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N]
+//                      [--source-root DIR ...] [--format text|json|sarif|junit]
+//                      [--fail-on note|warning|error]
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "command_line.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/core/exit_code.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/report/audit_render.h"
+#include "jitscope/validators/trace_audit.h"
+
+namespace jitscope::cli {
+namespace {
+
+Severity parseSeverity(const std::string& name) {
+  if (name == "note") return Severity::kNote;
+  if (name == "warning") return Severity::kWarning;
+  if (name == "error") return Severity::kError;
+  throw UsageError(fmt::format("unknown --fail-on level '{}'; use note, warning or error", name));
+}
+
+}  // namespace
+
+int runAudit(CommandContext& ctx) {
+  CommandSyntax syntax;
+  syntax.usage =
+      "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--source-root DIR ...]\n"
+      "                      [--format text|json|sarif|junit] [--fail-on note|warning|error]";
+  syntax.description =
+      "Find behaviour that torch.jit.trace lost: data-dependent branches frozen to one\n"
+      "side, loops unrolled to the example's length, values baked in from .item(),\n"
+      "shapes or Python state, modules traced in training mode. Reads the Python source\n"
+      "recorded in the archive (or under --source-root), aligns with a scripted\n"
+      "--reference, and with --inputs runs both on variants of the inputs to prove a\n"
+      "divergence with a saved counterexample. Checks: docs/checks/.";
+  std::string model_path;
+  AuditOptions options;
+  std::string format_name;
+  std::string fail_on_name;
+  syntax.options.add_options()
+      ("model", po::value(&model_path)->required(), "traced TorchScript file (.pt)")
+      ("reference,r", po::value(&options.reference), "scripted export of the same model")
+      ("inputs,i", po::value(&options.inputs)->multitoken(), "torch.save'd example inputs (needs --reference)")
+      ("probe", po::value(&options.probes)->default_value(9), "input variants to try per input set")
+      ("source-root,s", po::value(&options.source_roots)->multitoken(), "folder holding the model's Python sources")
+      ("counterexample-dir", po::value(&options.counterexample_dir)->default_value("."), "where counterexamples are saved")
+      ("format,f", po::value(&format_name)->default_value("text"), "text, json, sarif or junit")
+      ("fail-on", po::value(&fail_on_name)->default_value("warning"), "exit 1 at this severity: note, warning, error");
+  syntax.positional.add("model", 1);
+  const auto vm = parseCommandLine(ctx, syntax);
+  if (!vm) return toInt(ExitCode::kOk);
+  const AuditFormat format = parseAuditFormat(format_name);
+  const Severity fail_on = parseSeverity(fail_on_name);
+  if (!options.inputs.empty() && options.reference.empty()) {
+    throw UsageError("--inputs needs --reference: the probes compare the trace with a scripted export");
+  }
+
+  const LoadedModel model = loadModel(model_path);
+  const AuditReport report = auditModel(model, options);
+  switch (format) {
+    case AuditFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;
+    case AuditFormat::kJson: writeOutput(renderAuditJson(report)); break;
+    case AuditFormat::kSarif: writeOutput(renderAuditSarif(report)); break;
+    case AuditFormat::kJunit: writeOutput(renderAuditJunit(report, fail_on)); break;
+  }
+  return toInt(report.reaches(fail_on) ? ExitCode::kFindings : ExitCode::kOk);
+}
+
+}  // namespace jitscope::cli

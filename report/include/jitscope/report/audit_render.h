@@ -1,0 +1,23 @@
+// Renderers for `jitscope audit`: compiler-style text, JSON, SARIF 2.1.0
+// (for code-scanning annotations on the Python line), JUnit XML.
+#pragma once
+
+#include <string>
+
+#include "jitscope/validators/finding.h"
+
+namespace jitscope {
+
+enum class AuditFormat { kText, kJson, kSarif, kJunit };
+
+/// Parses "text", "json", "sarif" or "junit"; throws UsageError otherwise.
+AuditFormat parseAuditFormat(const std::string& name);
+
+/// `color` adds ANSI colours (only on a terminal).
+std::string renderAuditText(const AuditReport& report, bool color);
+std::string renderAuditJson(const AuditReport& report);
+std::string renderAuditSarif(const AuditReport& report);
+/// One testcase per check; findings at or above `fail_on` are failures.
+std::string renderAuditJunit(const AuditReport& report, Severity fail_on);
+
+}  // namespace jitscope

@@ -1,0 +1,121 @@
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "jitscope/report/audit_render.h"
+#include "jitscope/report/json_util.h"
+
+namespace jitscope {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string levelOf(Severity severity) { return std::string(toString(severity)); }
+
+std::string xmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// SARIF artifact URIs: file:// for absolute paths, relative ones as they are.
+std::string uriOf(const std::string& path) {
+  return !path.empty() && path.front() == '/' ? "file://" + path : path;
+}
+
+}  // namespace
+
+std::string renderAuditJson(const AuditReport& report) {
+  ordered_json findings = ordered_json::array();
+  for (const auto& f : report.findings) {
+    findings.push_back({{"check", f.check},
+                        {"severity", levelOf(f.severity)},
+                        {"message", f.message},
+                        {"location", locationJson(f.location)},
+                        {"node", f.node.empty() ? ordered_json(nullptr) : ordered_json(f.node)},
+                        {"function", f.function},
+                        {"module", f.module_path},
+                        {"notes", f.notes}});
+  }
+  ordered_json out{{"file", report.file},
+                   {"provenance", std::string(toString(report.provenance))},
+                   {"verdict", report.lossy() ? "lossy" : "clean"},
+                   {"functions_analyzed", report.functions_analyzed},
+                   {"probes_run", report.probes_run},
+                   {"findings", findings}};
+  return out.dump(2) + "\n";
+}
+
+std::string renderAuditSarif(const AuditReport& report) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& check : allChecks()) {
+    rules.push_back({{"id", check.name},
+                     {"shortDescription", {{"text", check.summary}}},
+                     {"helpUri", fmt::format("docs/checks/{}.md", check.name)},
+                     {"defaultConfiguration", {{"level", levelOf(check.severity)}}}});
+  }
+  ordered_json results = ordered_json::array();
+  for (const auto& f : report.findings) {
+    std::string text = f.message;
+    for (const auto& note : f.notes) text += "\n" + note;
+    ordered_json result{{"ruleId", f.check}, {"level", levelOf(f.severity)}, {"message", {{"text", text}}}};
+    ordered_json location;
+    if (f.location.known()) {
+      ordered_json region{{"startLine", f.location.line}};
+      if (f.location.column > 0) region["startColumn"] = f.location.column;
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", uriOf(f.location.file)}}},
+                                      {"region", region}};
+    } else {
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", uriOf(report.file)}}}};
+    }
+    if (!f.module_path.empty() || !f.function.empty()) {
+      location["logicalLocations"] = ordered_json::array(
+          {{{"name", f.function.empty() ? "forward" : f.function},
+            {"fullyQualifiedName", f.module_path.empty() ? f.function : f.module_path + ":" + f.function}}});
+    }
+    result["locations"] = ordered_json::array({location});
+    results.push_back(result);
+  }
+  ordered_json run{{"tool", {{"driver", {{"name", "jitscope"},
+                                         {"version", "0.1.0"},
+                                         {"informationUri", "https://example.invalid/jitscope"},
+                                         {"rules", rules}}}}},
+                   {"artifacts", ordered_json::array({{{"location", {{"uri", uriOf(report.file)}}}}})},
+                   {"results", results}};
+  ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                   {"version", "2.1.0"},
+                   {"runs", ordered_json::array({run})}};
+  return out.dump(2) + "\n";
+}
+
+std::string renderAuditJunit(const AuditReport& report, Severity fail_on) {
+  std::string cases;
+  size_t failures = 0;
+  for (const auto& check : allChecks()) {
+    std::string body;
+    for (const auto& f : report.findings) {
+      if (f.check != check.name || !atLeast(f.severity, fail_on)) continue;
+      ++failures;
+      body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}: {}</failure>\n",
+                          levelOf(f.severity), xmlEscape(f.message),
+                          xmlEscape(f.location.known() ? f.location.str() : report.file),
+                          xmlEscape(f.message));
+    }
+    cases += fmt::format("    <testcase classname=\"jitscope.audit\" name=\"{}\"{}\n", check.name,
+                         body.empty() ? "/>" : ">\n" + body + "    </testcase>");
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" "
+      "tests=\"{}\" failures=\"{}\" errors=\"0\">\n{}  </testsuite>\n</testsuites>\n",
+      xmlEscape(report.file), allChecks().size(), failures, cases);
+}
+
+}  // namespace jitscope

@@ -1,0 +1,291 @@
+#include "probes.h"
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <ATen/ATen.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <functional>
+#include <iterator>
+
+#include "jitscope/core/atomic_file.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/source_location.h"
+
+namespace jitscope {
+namespace {
+
+using c10::IValue;
+
+std::vector<char> readBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot read input file");
+  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+// Applies `f` to every tensor inside `value` (tuples, lists, dicts).
+IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::Tensor&)>& f) {
+  if (value.isTensor()) return f(value.toTensor());
+  if (value.isTuple()) {
+    std::vector<IValue> items;
+    for (const auto& item : value.toTupleRef().elements()) items.push_back(mapTensors(item, f));
+    return c10::ivalue::Tuple::create(std::move(items));
+  }
+  if (value.isTensorList()) {
+    c10::List<at::Tensor> out;
+    for (const at::Tensor& t : value.toTensorList().vec()) out.push_back(f(t));
+    return out;
+  }
+  return value;
+}
+
+struct Variant {
+  std::string name;
+  std::function<at::Tensor(const at::Tensor&)> change;
+};
+
+std::vector<Variant> variants() {
+  auto floating = [](auto op) {
+    return [op](const at::Tensor& t) { return t.is_floating_point() ? op(t) : t; };
+  };
+  return {
+      {"the input as given", [](const at::Tensor& t) { return t; }},
+      {"sign-flipped input", floating([](const at::Tensor& t) { return -t; })},
+      {"input scaled by 10", floating([](const at::Tensor& t) { return t * 10; })},
+      {"input scaled by 0.1", floating([](const at::Tensor& t) { return t * 0.1; })},
+      {"input shifted below zero",
+       floating([](const at::Tensor& t) { return t.numel() ? t - 2 * (t.abs().max() + 1) : t; })},
+      {"one more row (batch + 1)",
+       [](const at::Tensor& t) {
+         return t.dim() >= 1 && t.size(0) >= 1 ? at::cat({t, t.narrow(0, 0, 1)}, 0) : t;
+       }},
+      {"one row fewer (batch - 1)",
+       [](const at::Tensor& t) { return t.dim() >= 1 && t.size(0) >= 2 ? t.narrow(0, 0, t.size(0) - 1) : t; }},
+      {"one more column (last dim + 1)",
+       [](const at::Tensor& t) {
+         return t.dim() >= 2 ? at::cat({t, t.narrow(-1, 0, 1)}, -1) : t;
+       }},
+      {"integers plus one",
+       [](const at::Tensor& t) { return t.is_floating_point() || t.scalar_type() == at::kBool ? t : t + 1; }},
+  };
+}
+
+// Empty when equal; else what differs.
+std::string difference(const IValue& a, const IValue& b) {
+  if (a.isTensor() && b.isTensor()) {
+    const at::Tensor x = a.toTensor();
+    const at::Tensor y = b.toTensor();
+    if (x.sizes() != y.sizes()) {
+      return fmt::format("shapes differ: {} vs {}", c10::str(x.sizes()), c10::str(y.sizes()));
+    }
+    if (x.numel() == 0) return {};
+    const at::Tensor xf = x.to(at::kDouble);
+    const at::Tensor yf = y.to(at::kDouble);
+    if (at::allclose(xf, yf, 1e-4, 1e-5, /*equal_nan=*/true)) return {};
+    return fmt::format("max abs difference {:.4g}", (xf - yf).abs().max().item<double>());
+  }
+  if (a.isTuple() && b.isTuple()) {
+    const auto& xs = a.toTupleRef().elements();
+    const auto& ys = b.toTupleRef().elements();
+    if (xs.size() != ys.size()) return fmt::format("tuple sizes differ: {} vs {}", xs.size(), ys.size());
+    for (size_t i = 0; i < xs.size(); ++i) {
+      auto d = difference(xs[i], ys[i]);
+      if (!d.empty()) return fmt::format("output {}: {}", i, d);
+    }
+    return {};
+  }
+  if (a.isList() && b.isList()) {
+    const auto xs = a.toListRef();
+    const auto ys = b.toListRef();
+    if (xs.size() != ys.size()) return fmt::format("list lengths differ: {} vs {}", xs.size(), ys.size());
+    for (size_t i = 0; i < xs.size(); ++i) {
+      auto d = difference(xs[i], ys[i]);
+      if (!d.empty()) return fmt::format("element {}: {}", i, d);
+    }
+    return {};
+  }
+  if (a.isGenericDict() && b.isGenericDict()) {
+    const auto x = a.toGenericDict();
+    const auto y = b.toGenericDict();
+    if (x.size() != y.size()) return "dict sizes differ";
+    for (const auto& entry : x) {
+      if (!y.contains(entry.key())) return "dict keys differ";
+      auto d = difference(entry.value(), y.at(entry.key()));
+      if (!d.empty()) return d;
+    }
+    return {};
+  }
+  if (a.isTuple() != b.isTuple() || a.isList() != b.isList()) {
+    return fmt::format("output types differ: {} vs {}", a.tagKind(), b.tagKind());
+  }
+  return a == b ? std::string() : "outputs differ";
+}
+
+IValue run(const torch::jit::Module& module, const std::vector<IValue>& args) {
+  at::manual_seed(0);  // random ops draw the same on both sides
+  auto method = module.get_method("forward");
+  std::vector<IValue> copy;
+  for (const auto& arg : args) copy.push_back(mapTensors(arg, [](const at::Tensor& t) { return t.clone(); }));
+  return method(copy);
+}
+
+std::string canonicalPath(const std::string& path) {
+  char* real = ::realpath(path.c_str(), nullptr);
+  std::string result = real ? real : path;
+  std::free(real);
+  return result;
+}
+
+// The reference's forward with the condition of each top-level prim::If
+// added as an extra graph output, so one run tells which way each went.
+class BranchRecorder {
+ public:
+  explicit BranchRecorder(const torch::jit::Module& reference) : reference_(reference) {
+    auto graph = reference.get_method("forward").graph()->copy();
+    torch::jit::Inline(*graph);
+    // Methods return one value: pack (output, cond...) into a tuple.
+    std::vector<torch::jit::Value*> outputs = {graph->outputs()[0]};
+    for (torch::jit::Node* node : graph->block()->nodes()) {
+      if (node->kind() != c10::prim::If) continue;
+      const auto location = nodeSource(*node).location;
+      if (!location.known()) continue;
+      outputs.push_back(node->input(0));
+      lines_.emplace_back(canonicalPath(location.file), location.line);
+    }
+    if (!lines_.empty()) {
+      graph->eraseOutput(0);
+      graph->setInsertPoint(graph->block()->return_node());
+      graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+      function_ = std::make_unique<torch::jit::GraphFunction>("jitscope_branch_sides", graph, nullptr);
+    }
+  }
+
+  void record(const std::vector<IValue>& args, std::map<std::pair<std::string, size_t>, unsigned>& sides) {
+    if (!function_) return;
+    try {
+      at::manual_seed(0);
+      torch::jit::Stack stack{reference_._ivalue()};
+      for (const auto& arg : args) stack.push_back(mapTensors(arg, [](const at::Tensor& t) { return t.clone(); }));
+      function_->run(stack);
+      const auto& packed = stack.back().toTupleRef().elements();
+      for (size_t i = 0; i < lines_.size(); ++i) {
+        if (packed[i + 1].isBool()) sides[lines_[i]] |= packed[i + 1].toBool() ? 1u : 2u;
+      }
+    } catch (const std::exception& e) {
+      if (std::getenv("JITSCOPE_DEBUG")) fprintf(stderr, "branch recorder: %s\n", e.what());
+      // No coverage from this probe: frozen branches stay reported.
+    }
+  }
+
+ private:
+  const torch::jit::Module& reference_;
+  std::vector<std::pair<std::string, size_t>> lines_;
+  std::unique_ptr<torch::jit::GraphFunction> function_;
+};
+
+std::string stem(const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  const auto dot = name.rfind(".pt");
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+}  // namespace
+
+std::vector<std::vector<IValue>> loadInputSets(const std::vector<std::string>& files,
+                                               const torch::jit::Module& module) {
+  std::vector<std::vector<IValue>> sets;
+  const auto& schema = module.get_method("forward").function().getSchema();
+  const size_t expected = schema.arguments().size() - 1;  // minus self
+  for (const auto& file : files) {
+    IValue value;
+    try {
+      value = torch::jit::pickle_load(readBytes(file));
+    } catch (const c10::Error& e) {
+      throw InputError(file, "cannot read inputs (expected a file written by torch.save): " +
+                                 firstLine(e.what_without_backtrace()));
+    }
+    std::vector<IValue> args;
+    if (value.isTuple()) {
+      for (const auto& item : value.toTupleRef().elements()) args.push_back(item);
+    } else if (value.isList()) {
+      for (const auto& item : value.toListRef()) args.push_back(item);
+    } else if (value.isGenericDict()) {
+      const auto dict = value.toGenericDict();
+      for (size_t i = 1; i < schema.arguments().size(); ++i) {
+        const auto& name = schema.arguments()[i].name();
+        if (!dict.contains(name)) {
+          throw InputError(file, fmt::format("inputs have no entry '{}' for argument {} of forward",
+                                             name, i - 1));
+        }
+        args.push_back(dict.at(name));
+      }
+    } else {
+      args.push_back(value);
+    }
+    if (args.size() != expected) {
+      throw InputError(file, fmt::format("holds {} input(s) but forward takes {} ({})", args.size(),
+                                         expected, c10::str(schema)));
+    }
+    sets.push_back(std::move(args));
+  }
+  return sets;
+}
+
+ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
+                                   const torch::jit::Module& reference,
+                                   const std::vector<std::vector<IValue>>& input_sets,
+                                   const std::string& model_path, const AuditOptions& options) {
+  ProbeOutcome outcome;
+  const auto all = variants();
+  BranchRecorder branches(reference);
+  for (size_t set = 0; set < input_sets.size(); ++set) {
+    std::vector<std::string> diverged;
+    std::string saved;
+    for (size_t v = 0; v < all.size() && v < options.probes; ++v) {
+      std::vector<IValue> args;
+      for (const auto& arg : input_sets[set]) args.push_back(mapTensors(arg, all[v].change));
+      IValue expected;
+      try {
+        expected = run(reference, args);
+      } catch (const std::exception&) {
+        continue;  // not a valid input for the model itself
+      }
+      ++outcome.probes_run;
+      outcome.variants.push_back(all[v].name);
+      branches.record(args, outcome.branch_sides);
+      std::string why;
+      try {
+        why = difference(run(traced, args), expected);
+      } catch (const std::exception& e) {
+        why = "the traced model fails where the reference runs: " + firstLine(e.what());
+      }
+      if (why.empty()) continue;
+      diverged.push_back(fmt::format("{}: {}", all[v].name, why));
+      if (saved.empty()) {
+        saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
+                            stem(model_path), set);
+        const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(args));
+        writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
+      }
+    }
+    if (diverged.empty()) continue;
+    Finding finding;
+    finding.check = "trace-diverges-from-reference";
+    finding.severity = Severity::kError;
+    finding.message = fmt::format("the traced model and the scripted reference disagree on {} of "
+                                  "the probes from input set {}",
+                                  diverged.size(), set);
+    for (const auto& d : diverged) finding.notes.push_back("counterexample: " + d);
+    finding.notes.push_back(fmt::format("saved the first counterexample (torch.load reads it) as {}", saved));
+    finding.notes.push_back(fmt::format("reproduce: {} {} --reference {} --inputs {}",
+                                        options.command_prefix, model_path, options.reference, saved));
+    outcome.divergences.push_back(std::move(finding));
+  }
+  return outcome;
+}
+
+}  // namespace jitscope

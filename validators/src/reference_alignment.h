@@ -1,0 +1,24 @@
+// Aligning a traced model with a scripted reference of the same code: every
+// prim::If / prim::Loop that the reference keeps at a Python line where the
+// trace has none was frozen or unrolled by tracing. What the condition
+// depends on (data, shape, self.training, nothing) is read off the
+// reference's own IR.
+#pragma once
+
+#include <vector>
+
+#include "jitscope/validators/finding.h"
+
+namespace torch::jit {
+struct Graph;
+}
+
+namespace jitscope {
+
+class SourceLocator;
+
+void alignWithReference(const torch::jit::Graph& traced_inlined,
+                        const torch::jit::Graph& reference_inlined, SourceLocator& locator,
+                        std::vector<Finding>& out);
+
+}  // namespace jitscope

@@ -1,0 +1,183 @@
+#include "jitscope/validators/trace_audit.h"
+
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "ir_checks.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/validators/python_source.h"
+#include "probes.h"
+#include "reference_alignment.h"
+#include "source_analysis.h"
+#include "trace_lines.h"
+
+namespace jitscope {
+
+int findingPriority(const std::string& check);  // source_analysis.cpp
+
+namespace {
+
+bool isLibraryType(const std::string& type_name) {
+  return type_name.rfind("torch.", 0) == 0;  // nn.Linear & co: their code is PyTorch's
+}
+
+ModuleFacts factsOf(const torch::jit::Module& module, const std::string& path) {
+  ModuleFacts facts;
+  facts.path = path;
+  for (const auto& p : module.named_parameters(/*recurse=*/false)) facts.tensors.insert(p.name);
+  for (const auto& b : module.named_buffers(/*recurse=*/false)) facts.tensors.insert(b.name);
+  for (const auto& c : module.named_children()) facts.submodules.insert(c.name);
+  return facts;
+}
+
+// One finding per line: the most specific check wins, the others' notes and
+// IR evidence are kept.
+std::vector<Finding> mergeByLine(std::vector<Finding> findings) {
+  std::vector<Finding> located;
+  std::vector<Finding> result;
+  for (auto& f : findings) (f.location.known() ? located : result).push_back(std::move(f));
+  std::stable_sort(located.begin(), located.end(), [](const Finding& a, const Finding& b) {
+    if (a.location.file != b.location.file) return a.location.file < b.location.file;
+    if (a.location.line != b.location.line) return a.location.line < b.location.line;
+    return findingPriority(a.check) < findingPriority(b.check);
+  });
+  for (auto& f : located) {
+    if (!result.empty() && result.back().location.known() &&
+        result.back().location.file == f.location.file &&
+        result.back().location.line == f.location.line) {
+      Finding& kept = result.back();
+      if (kept.node.empty()) kept.node = f.node;
+      if (f.check != kept.check) {
+        if (f.check == "trace-diverges-from-reference" || atLeast(f.severity, kept.severity)) {
+          kept.severity = std::max(kept.severity, f.severity);
+        }
+        for (const auto& note : f.notes) {
+          if (std::find(kept.notes.begin(), kept.notes.end(), note) == kept.notes.end() &&
+              note.find("left") == std::string::npos && note.find("depends on") != std::string::npos) {
+            kept.notes.push_back("the scripted reference agrees: " + note);
+          }
+        }
+      }
+      continue;
+    }
+    result.push_back(std::move(f));
+  }
+  return result;
+}
+
+}  // namespace
+
+AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
+  AuditReport report;
+  report.file = model.archive.path;
+  const ModuleInfo info = describeModel(model);
+  report.provenance = info.provenance.verdict();
+  const torch::jit::Module& module = *model.module;
+  if (!module.find_method("forward")) return report;
+
+  std::vector<Finding> findings;
+  SourceLocator locator(options.source_roots);
+  const auto traced_graph = methodGraph(module, "forward", GraphForm::kInlined);
+  const TraceLines trace(*traced_graph, locator);
+
+  // 1. Static: the Python behind every traced module's forward. A scripted
+  // model keeps its control flow, so only traced (or undecidable) parts are
+  // read.
+  if (report.provenance != Provenance::kScripted) {
+    SourceAnalyzer analyzer(locator, trace, findings);
+    std::vector<std::string> unreadable;
+    for (const auto& entry : module.named_modules()) {
+      const std::string type = cleanTypeName(entry.value.type()->name()->qualifiedName());
+      if (isLibraryType(type)) continue;
+      const auto method = entry.value.find_method("forward");
+      if (!method) continue;
+      const auto evidence = collectProvenance(*method->graph());
+      if (evidence.verdict() == Provenance::kScripted) continue;
+      auto file = locator.fileForClass(type);
+      const std::string class_name = type.substr(type.rfind('.') + 1);
+      if (!file) {
+        unreadable.push_back(type);
+        continue;
+      }
+      // A class without its own forward inherits one (nn.Sequential's).
+      const auto forward = file->findMethod(class_name, "forward");
+      if (!forward) continue;
+      analyzer.analyze(*forward, factsOf(entry.value, entry.name), entry.name.empty());
+    }
+    // Free functions the trace ran through (helpers called from forward).
+    for (const auto& frame : trace.userFrames()) {
+      auto file = locator.fileForRecordedPath(frame.file);
+      if (!file) continue;
+      auto function = file->functionContaining(frame.line);
+      if (function && function->class_name.empty()) analyzer.analyze(*function, ModuleFacts{}, false);
+    }
+    report.functions_analyzed = analyzer.functionsAnalyzed();
+    if (!unreadable.empty() || !locator.missingPaths().empty()) {
+      Finding note;
+      note.check = "audit-source-unavailable";
+      note.severity = Severity::kNote;
+      std::vector<std::string> what = unreadable;
+      for (const auto& path : locator.missingPaths()) what.push_back("'" + path + "'");
+      note.message = fmt::format(
+          "the Python source of {} {} was not found, so {} checked from the IR only",
+          what.size(), what.size() == 1 ? "class or file" : "classes or files",
+          what.size() == 1 ? "it was" : "they were");
+      note.notes.push_back("missing: " + what.front() + (what.size() > 1 ? fmt::format(" and {} more", what.size() - 1) : ""));
+      note.notes.push_back("pass --source-root DIR (the folder the model's Python package lives in)");
+      findings.push_back(std::move(note));
+    }
+    checkTrainingModeOps(*traced_graph, findings);
+  }
+
+  // 2 and 3: against a scripted reference.
+  if (!options.reference.empty()) {
+    const LoadedModel reference = loadModel(options.reference);
+    const auto reference_graph = methodGraph(*reference.module, "forward", GraphForm::kInlined);
+    alignWithReference(*traced_graph, *reference_graph, locator, findings);
+    if (!options.inputs.empty()) {
+      const auto sets = loadInputSets(options.inputs, module);
+      const ProbeOutcome outcome =
+          probeAgainstReference(module, *reference.module, sets, model.archive.path, options);
+      report.probes_run = outcome.probes_run;
+      if (outcome.divergences.empty()) {
+        // A frozen branch that the probes drove the reference down both
+        // sides of, with the trace agreeing every time, did not matter (both
+        // branches compute the same thing). Anything less is not proof.
+        for (auto& f : findings) {
+          if (f.check != "trace-data-dependent-branch" && f.check != "trace-shape-dependent-branch") {
+            continue;
+          }
+          auto file = locator.fileForRecordedPath(f.location.file);
+          const auto sides = outcome.branch_sides.find(
+              {file ? file->path() : f.location.file, f.location.line});
+          if (sides == outcome.branch_sides.end() || sides->second != 3u) continue;
+          f.severity = Severity::kNote;
+          f.notes.push_back(fmt::format(
+              "harmless here: the probes ({}) drove the scripted reference down both sides of "
+              "this branch and the trace matched it every time",
+              fmt::join(outcome.variants, ", ")));
+        }
+      }
+      for (const auto& d : outcome.divergences) findings.push_back(d);
+    }
+  }
+
+  report.findings = mergeByLine(std::move(findings));
+  for (auto& f : report.findings) {
+    if (!f.location.known()) continue;
+    if (auto file = locator.fileForRecordedPath(f.location.file)) {
+      f.location.file = file->path();
+      f.source_line = file->line(f.location.line);
+    }
+  }
+  return report;
+}
+
+}  // namespace jitscope
