@@ -9,7 +9,8 @@
 // runs in a shell; its stdout, then its stderr with each line prefixed by
 // "stderr: ", is checked with torch's FileCheck against the case's CHECK,
 // CHECK-NEXT, CHECK-SAME, CHECK-NOT, CHECK-COUNT-N and CHECK-DAG lines.
-// %jitscope, %models and %s (this file's folder) are substituted.
+// %jitscope, %models, %s (this file's folder) and %t (a fresh temporary
+// folder for the case's output files) are substituted.
 #include <torch/csrc/jit/testing/file_check.h>
 
 #include <fmt/format.h>
@@ -97,6 +98,9 @@ int main(int argc, char** argv) {
     replaceAll(command, "%jitscope", jitscope);
     replaceAll(command, "%models", models);
     replaceAll(command, "%s", folder);
+    char temp[] = "/tmp/jitscope-golden-XXXXXX";
+    const std::string temp_dir = ::mkdtemp(temp) ? temp : "/tmp";
+    replaceAll(command, "%t", temp_dir);
     const std::string out_path = fmt::format("/tmp/jitscope-golden-{}.out", ::getpid());
     const std::string err_path = fmt::format("/tmp/jitscope-golden-{}.err", ::getpid());
     const int status = std::system(
@@ -106,6 +110,7 @@ int main(int argc, char** argv) {
     const std::string err = readFile(err_path);
     std::remove(out_path.c_str());
     std::remove(err_path.c_str());
+    std::system(fmt::format("rm -rf '{}'", temp_dir).c_str());
 
     std::string combined = out;
     std::istringstream err_lines(err);

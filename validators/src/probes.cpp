@@ -251,8 +251,12 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       IValue expected;
       try {
         expected = run(reference, args);
-      } catch (const std::exception&) {
-        continue;  // not a valid input for the model itself
+      } catch (const std::exception& e) {
+        if (v == 0) {  // the inputs as given do not fit the model at all
+          throw InputError(options.inputs.at(set),
+                           "the reference model rejects these inputs: " + firstLine(e.what()));
+        }
+        continue;  // a variant the model itself does not accept
       }
       ++outcome.probes_run;
       outcome.variants.push_back(all[v].name);
