@@ -12,17 +12,24 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
 def measure(argv):
     """Wall seconds and peak RSS (MiB) of one fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"benchmark: {' '.join(argv)} failed: {proc.stderr.read().decode()}")
+    # stderr goes to a file, not a pipe: nothing reads a pipe until the child
+    # has exited, so a child writing more than the pipe buffer (64 KiB) of
+    # warnings would block forever.
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.exit(f"benchmark: {' '.join(argv)} failed: {err.read().decode()}")
     return wall, usage.ru_maxrss / 1024.0
 
 

@@ -30,7 +30,7 @@ if(JITSCOPE_BUILD_FIXTURES)
   if(NOT _jitscope_py_rc EQUAL 0)
     message(FATAL_ERROR
       "${JITSCOPE_PYTHON} cannot import torch; fixtures need it. Install "
-      "python3-torch (scripts/setup-debian.sh), pass -DJITSCOPE_PYTHON=..., "
+      "python3-torch (scripts/install-deps.sh), pass -DJITSCOPE_PYTHON=..., "
       "or -DJITSCOPE_BUILD_FIXTURES=OFF")
   endif()
   message(STATUS "Fixture Python: ${JITSCOPE_PYTHON} (torch ${_jitscope_py_torch})")

@@ -1,6 +1,7 @@
 #include "jitscope/core/diagnostics.h"
 
 #include <fmt/format.h>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace jitscope {

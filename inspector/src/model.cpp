@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/serialization/import.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "jitscope/core/errors.h"
 

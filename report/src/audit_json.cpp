@@ -59,7 +59,6 @@ std::string renderAuditSarif(const AuditReport& report) {
   for (const auto& check : allChecks()) {
     rules.push_back({{"id", check.name},
                      {"shortDescription", {{"text", check.summary}}},
-                     {"helpUri", fmt::format("docs/checks/{}.md", check.name)},
                      {"defaultConfiguration", {{"level", levelOf(check.severity)}}}});
   }
   ordered_json results = ordered_json::array();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "jitscope/report/info_render.h"
 #include "jitscope/report/text_util.h"

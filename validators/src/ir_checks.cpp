@@ -31,8 +31,8 @@ void walk(const torch::jit::Block& block, std::vector<Finding>& out) {
     const std::string kind = node->kind().toQualString();
     std::string check;
     std::string message;
-    // Dropout variants: (input, p, train). Batch/instance norm: `training`
-    // is input 5 of aten::batch_norm and aten::instance_norm's use_input_stats.
+    // Dropout variants: (input, p, train). aten::batch_norm: `training` is
+    // input 5. (instance_norm uses input statistics in both modes.)
     if ((kind == "aten::dropout" || kind == "aten::feature_dropout" ||
          kind == "aten::alpha_dropout" || kind == "aten::feature_alpha_dropout" ||
          kind == "aten::dropout_") &&
@@ -40,8 +40,7 @@ void walk(const torch::jit::Block& block, std::vector<Finding>& out) {
       check = "trace-random-op";
       message = "dropout was traced in training mode: the traced model drops activations at "
                 "random in every call, even after .eval()";
-    } else if ((kind == "aten::batch_norm" || kind == "aten::instance_norm") &&
-               constantBool(*node, 5).value_or(false) && kind == "aten::batch_norm") {
+    } else if (kind == "aten::batch_norm" && constantBool(*node, 5).value_or(false)) {
       check = "trace-training-branch";
       message = "batch norm was traced in training mode: the traced model normalizes with "
                 "each batch's statistics and updates its running stats, even after .eval()";

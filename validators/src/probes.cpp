@@ -3,6 +3,7 @@
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <ATen/ATen.h>
 
@@ -133,6 +134,14 @@ IValue run(const torch::jit::Module& module, const std::vector<IValue>& args) {
   return method(copy);
 }
 
+// TorchScript interpreter errors put the reason last, after the call site.
+std::string lastLine(const std::string& message) {
+  size_t end = message.find_last_not_of(" \n\r\t");
+  if (end == std::string::npos) return message;
+  const size_t begin = message.rfind('\n', end);
+  return message.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+}
+
 std::string canonicalPath(const std::string& path) {
   char* real = ::realpath(path.c_str(), nullptr);
   std::string result = real ? real : path;
@@ -241,6 +250,10 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                                    const std::string& model_path, const AuditOptions& options) {
   ProbeOutcome outcome;
   const auto all = variants();
+  // Each probe runs once per shape: profiling and specializing the graph
+  // for every new shape (the executor's default) costs far more than the
+  // plain interpreter does for a single run.
+  const torch::jit::GraphOptimizerEnabledGuard no_profiling(false);
   BranchRecorder branches(reference);
   for (size_t set = 0; set < input_sets.size(); ++set) {
     std::vector<std::string> diverged;
@@ -264,8 +277,10 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       std::string why;
       try {
         why = difference(run(traced, args), expected);
+      } catch (const c10::Error& e) {
+        why = "the traced model fails where the reference runs: " + lastLine(e.what_without_backtrace());
       } catch (const std::exception& e) {
-        why = "the traced model fails where the reference runs: " + firstLine(e.what());
+        why = "the traced model fails where the reference runs: " + lastLine(e.what());
       }
       if (why.empty()) continue;
       diverged.push_back(fmt::format("{}: {}", all[v].name, why));
@@ -285,8 +300,11 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                                   diverged.size(), set);
     for (const auto& d : diverged) finding.notes.push_back("counterexample: " + d);
     finding.notes.push_back(fmt::format("saved the first counterexample (torch.load reads it) as {}", saved));
-    finding.notes.push_back(fmt::format("reproduce: {} {} --reference {} --inputs {}",
-                                        options.command_prefix, model_path, options.reference, saved));
+    std::string roots;
+    for (const auto& root : options.source_roots) roots += " --source-root " + root;
+    finding.notes.push_back(fmt::format("reproduce: {} {} --reference {} --inputs {}{}",
+                                        options.command_prefix, model_path, options.reference, saved,
+                                        roots));
     outcome.divergences.push_back(std::move(finding));
   }
   return outcome;

@@ -262,6 +262,10 @@ class FunctionAnalysis {
     using namespace torch::jit;
     const Apply call(tree);
     const TreeRef callee = call.callee().tree();
+    // Numbers taken out only to be printed or logged bake nothing in.
+    const bool logging = callee->kind() == TK_VAR &&
+                         (identName(callee) == "print" || identName(callee) == "warn");
+    if (logging) ++quiet_numbers_;
     Flags args = 0;
     std::vector<Flags> arg_flags;
     for (const auto& input : call.inputs()) {
@@ -270,6 +274,10 @@ class FunctionAnalysis {
     }
     for (const auto& attribute : call.attributes()) args |= expr(attribute.value());
     const Flags data_args = args & kValueFlags;
+    if (logging) {
+      --quiet_numbers_;
+      return 0;
+    }
 
     if (callee->kind() == TK_VAR) {
       const std::string name = identName(callee);
@@ -279,7 +287,13 @@ class FunctionAnalysis {
           return kNumber | (args & kRandom);
         }
         if (args & kNumber) return kNumber | (args & kRandom);  // already out of the graph
-        if (args & kShapeFlags) return kShapeNumber;
+        if (args & kShape) {
+          // A traced size stays symbolic only while it feeds tensor ops;
+          // int() of it is a plain Python number.
+          pythonNumber(tree, fmt::format("{}() of a tensor size", name));
+          return kShapeNumber;
+        }
+        if (args & kShapeNumber) return kShapeNumber;
         return args & kValueFlags;
       }
       if (name == "len") {
@@ -294,7 +308,7 @@ class FunctionAnalysis {
           name == "min" || name == "sum" || name == "abs" || name == "round") {
         return args & (kValueFlags | kListFromTensor);
       }
-      if (name == "isinstance" || name == "hasattr" || name == "getattr" || name == "print" ||
+      if (name == "isinstance" || name == "hasattr" || name == "getattr" ||
           name == "super" || name == "type" || name == "str") {
         return 0;
       }
@@ -373,6 +387,7 @@ class FunctionAnalysis {
   }
 
   void pythonNumber(const TreeRef& tree, const std::string& how) {
+    if (quiet_numbers_ > 0) return;
     report("trace-python-number", tree,
            fmt::format("{} turns a tensor value into a Python number, which the trace "
                        "records as a constant",
@@ -440,10 +455,11 @@ class FunctionAnalysis {
     if (taken_if_false) {
       notes.push_back(recordedNote(firstLine(taken_if_false), lastLine(taken_if_false), "the false branch"));
     } else {
-      notes.push_back("with no else branch, the trace either always or never runs the body");
+      notes.push_back("the `if` has no else branch: the trace either always or never runs its body");
     }
     notes.push_back(check == "trace-training-branch"
-                        ? "trace in the mode you deploy (model.eval()) or script this branch"
+                        ? "the traced model keeps the mode it was traced in, whatever .train()/.eval() "
+                          "say later; trace in the mode you deploy, or script this branch"
                         : "script this function (torch.jit.script), or use torch.where");
     report(check, where, message, std::move(notes));
   }
@@ -636,6 +652,7 @@ class FunctionAnalysis {
   bool returns_model_output_;
   std::map<std::string, Flags> env_;
   int suppress_loops_ = 0;
+  int quiet_numbers_ = 0;
 };
 
 SourceAnalyzer::SourceAnalyzer(SourceLocator& locator, const TraceLines& trace,

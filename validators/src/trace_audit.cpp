@@ -4,8 +4,10 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "ir_checks.h"
@@ -122,7 +124,8 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     if (!unreadable.empty() || !locator.missingPaths().empty()) {
       Finding note;
       note.check = "audit-source-unavailable";
-      note.severity = Severity::kNote;
+      // Nothing read at all: "clean" would only mean "not looked at".
+      note.severity = report.functions_analyzed == 0 ? Severity::kWarning : Severity::kNote;
       std::vector<std::string> what = unreadable;
       for (const auto& path : locator.missingPaths()) what.push_back("'" + path + "'");
       note.message = fmt::format(
@@ -142,6 +145,12 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     const auto reference_graph = methodGraph(*reference.module, "forward", GraphForm::kInlined);
     alignWithReference(*traced_graph, *reference_graph, locator, findings);
     if (!options.inputs.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(options.counterexample_dir, error);
+      if (error) {
+        throw InputError(options.counterexample_dir,
+                         "cannot create the counterexample folder: " + error.message());
+      }
       const auto sets = loadInputSets(options.inputs, module);
       const ProbeOutcome outcome =
           probeAgainstReference(module, *reference.module, sets, model.archive.path, options);

@@ -17,7 +17,7 @@ struct ArchiveInfo {
   uint64_t file_size = 0;
   /// Folder every record lives in ("traced", "archive", ...).
   std::string prefix;
-  /// From the `version` record (`.data/version` in newer writers).
+  /// From the `.data/version` record when present, else `version`.
   uint64_t format_version = 0;
   /// The version range the linked LibTorch reads.
   uint64_t min_supported_version = 0;

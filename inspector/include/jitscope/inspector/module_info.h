@@ -60,7 +60,7 @@ struct ModuleInfo {
   TensorSummary parameters;
   TensorSummary buffers;
   OpStats forward;  ///< empty method name when there is no forward
-  ProvenanceEvidence provenance;  ///< all methods and the inlined forward
+  ProvenanceEvidence provenance;  ///< all methods, and functions they call
 };
 
 /// Describes a loaded model. Pure analysis: no output, no side effects.

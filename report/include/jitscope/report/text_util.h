@@ -12,7 +12,7 @@ namespace jitscope {
 std::string humanBytes(uint64_t bytes);
 
 /// One line of evidence for a provenance verdict, e.g. "4 nodes carry the
-/// tracer's Python call stack (first at model.py:15)".
+/// "4 nodes with a tracer call stack (e.g. model.py:15)".
 std::string describeEvidence(const ProvenanceEvidence& evidence);
 
 }  // namespace jitscope
