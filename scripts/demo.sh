@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: install, build, and show what jitscope tells
-# you about the classic example (MyCell with a data-dependent gate), traced.
+# you about the classic example (MyCell with a data-dependent gate), traced:
+# info, the IR with Python lines, and the audit (static, then proved against
+# the scripted export).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${JITSCOPE_BUILD_DIR:-$root/build}"
@@ -15,3 +17,7 @@ run() {
 }
 run info "$model"
 run dump "$model" --inline --source
+# audit exits 1 here: it finds the branch tracing froze. That is the point.
+run audit "$model" || true
+run audit "$model" --reference "$build/models/my_cell.scripted.pt" \
+  --inputs "$build/models/inputs/my_cell.pt" --counterexample-dir "$build/counterexamples" || true
