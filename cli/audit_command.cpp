@@ -42,8 +42,8 @@ int runAudit(CommandContext& ctx) {
   AuditOptions options;
   std::string format_name;
   std::string fail_on_name;
+  syntax.arguments.add_options()("model", po::value(&model_path)->required(), "traced TorchScript file (.pt)");
   syntax.options.add_options()
-      ("model", po::value(&model_path)->required(), "traced TorchScript file (.pt)")
       ("reference,r", po::value(&options.reference), "scripted export of the same model")
       ("inputs,i", po::value(&options.inputs)->multitoken(), "torch.save'd example inputs (needs --reference)")
       ("probe", po::value(&options.probes)->default_value(9), "input variants to try per input set")

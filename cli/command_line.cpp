@@ -11,10 +11,12 @@ namespace jitscope::cli {
 std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
                                                   CommandSyntax& syntax) {
   syntax.options.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(syntax.options).add(syntax.arguments);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(ctx.args)
-                  .options(syntax.options)
+                  .options(all)
                   .positional(syntax.positional)
                   .run(),
               vm);

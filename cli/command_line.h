@@ -17,6 +17,8 @@ struct CommandSyntax {
   std::string usage;        ///< "MODEL [--format text|json]"
   std::string description;  ///< paragraph under the usage line
   po::options_description options{"Options"};
+  /// Positional arguments (MODEL), parsed but not listed under "Options".
+  po::options_description arguments;
   po::positional_options_description positional;
 };
 

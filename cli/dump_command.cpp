@@ -23,8 +23,8 @@ int runDump(CommandContext& ctx) {
   std::string model_path;
   std::string method;
   std::string format_name;
+  syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("model", po::value(&model_path)->required(), "TorchScript file (.pt)")
       ("method,m", po::value(&method)->default_value("forward"), "method of the root module")
       ("inline", po::bool_switch(), "inline calls to submodules and functions")
       ("code", po::bool_switch(), "print TorchScript code instead of the graph")

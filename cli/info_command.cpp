@@ -18,8 +18,8 @@ int runInfo(CommandContext& ctx) {
       "inlined forward graph, and whether each part was traced, scripted or mixed.";
   std::string model_path;
   std::string format_name;
+  syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("model", po::value(&model_path)->required(), "TorchScript file (.pt)")
       ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);

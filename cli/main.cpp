@@ -79,10 +79,11 @@ int main(int argc, char** argv) {
   std::string command = args.empty() ? "" : args.front();
   try {
     // --color is global: it may come before the command.
-    while (!args.empty() && args.front().rfind("--color", 0) == 0) {
+    while (!args.empty() &&
+           (args.front() == "--color" || args.front().rfind("--color=", 0) == 0)) {
       const std::string flag = args.front();
       args.erase(args.begin());
-      if (flag.size() > 8 && flag[7] == '=') {
+      if (flag.size() > 7) {
         color = cli::parseColor(flag.substr(8));
       } else if (!args.empty()) {
         color = cli::parseColor(args.front());

@@ -427,6 +427,43 @@ class FunctionAnalysis {
     return flags;
   }
 
+  // What the trace kept of each side of a branch: when exactly one side left
+  // ops, that is the side the example took.
+  std::vector<std::string> branchNotes(const TreeRef& if_true, const TreeRef& if_false) const {
+    auto lines = [this](const TreeRef& side) {
+      const size_t first = firstLine(side), last = lastLine(side);
+      return first == last ? fmt::format("line {}", first) : fmt::format("lines {}-{}", first, last);
+    };
+    auto count = [this](const TreeRef& side) {
+      return side ? owner_.trace_.countIn(function_.file, firstLine(side), lastLine(side)) : 0;
+    };
+    const size_t t = count(if_true);
+    const size_t f = count(if_false);
+    const bool single_line = if_true && if_false && firstLine(if_true) == firstLine(if_false);
+    std::vector<std::string> notes;
+    if (!single_line && (t > 0) != (f > 0)) {
+      const TreeRef& taken = t > 0 ? if_true : if_false;
+      const TreeRef& dropped = t > 0 ? if_false : if_true;
+      notes.push_back(recordedNote(firstLine(taken), lastLine(taken),
+                                   fmt::format("the trace took the {} branch", t > 0 ? "true" : "false")));
+      notes.push_back(dropped ? fmt::format("the {} branch ({}) never made it into the graph",
+                                            t > 0 ? "false" : "true", lines(dropped))
+                              : "the `if` has no else branch: the trace either always or never runs its body");
+      return notes;
+    }
+    if (if_true) notes.push_back(recordedNote(firstLine(if_true), lastLine(if_true), "the true branch"));
+    if (if_false) {
+      notes.push_back(recordedNote(firstLine(if_false), lastLine(if_false), "the false branch"));
+    } else {
+      notes.push_back("the `if` has no else branch: the trace either always or never runs its body");
+    }
+    if (t == 0 && f == 0 && if_false) {
+      notes.push_back("neither side left an op: the side the example took computes nothing the graph "
+                      "records (it returns or keeps its input)");
+    }
+    return notes;
+  }
+
   // Reports a branch whose condition has `cond` flags.
   void controlFlow(const TreeRef& where, Flags cond, const std::string& what,
                    const TreeRef& taken_if_true, const TreeRef& taken_if_false) {
@@ -448,15 +485,7 @@ class FunctionAnalysis {
     } else {
       return;
     }
-    std::vector<std::string> notes;
-    if (taken_if_true) {
-      notes.push_back(recordedNote(firstLine(taken_if_true), lastLine(taken_if_true), "the true branch"));
-    }
-    if (taken_if_false) {
-      notes.push_back(recordedNote(firstLine(taken_if_false), lastLine(taken_if_false), "the false branch"));
-    } else {
-      notes.push_back("the `if` has no else branch: the trace either always or never runs its body");
-    }
+    std::vector<std::string> notes = branchNotes(taken_if_true, taken_if_false);
     notes.push_back(check == "trace-training-branch"
                         ? "the traced model keeps the mode it was traced in, whatever .train()/.eval() "
                           "say later; trace in the mode you deploy, or script this branch"
