@@ -41,6 +41,7 @@ GROUPS = (
     Group("bert", "bert"),
     Group("recurrent", "recurrent"),
     Group("pitfalls", "pitfalls.build"),
+    Group("nosource", "nosource"),
     Group("bad", "bad_inputs", requires=("classic",)),
     Group("bench", "bert", entry="build_bench", bench=True),
 )

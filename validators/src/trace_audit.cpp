@@ -56,16 +56,11 @@ std::vector<Finding> mergeByLine(std::vector<Finding> findings) {
         result.back().location.line == f.location.line) {
       Finding& kept = result.back();
       if (kept.node.empty()) kept.node = f.node;
-      if (f.check != kept.check) {
-        if (f.check == "trace-diverges-from-reference" || atLeast(f.severity, kept.severity)) {
-          kept.severity = std::max(kept.severity, f.severity);
-        }
-        for (const auto& note : f.notes) {
-          if (std::find(kept.notes.begin(), kept.notes.end(), note) == kept.notes.end() &&
-              note.find("left") == std::string::npos && note.find("depends on") != std::string::npos) {
-            kept.notes.push_back("the scripted reference agrees: " + note);
-          }
-        }
+      kept.severity = std::max(kept.severity, f.severity);
+      // The reference's view of the same line ("its condition depends on
+      // tensor data in the reference's IR") backs the kept finding.
+      if (f.node.rfind("(scripted reference)", 0) == 0) {
+        for (const auto& note : f.notes) kept.notes.push_back("the scripted reference agrees: " + note);
       }
       continue;
     }
@@ -137,6 +132,11 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
       findings.push_back(std::move(note));
     }
     checkTrainingModeOps(*traced_graph, findings);
+    // With nothing of the Python source readable, fall back to what the
+    // IR alone shows.
+    if (report.functions_analyzed == 0 && (!unreadable.empty() || !locator.missingPaths().empty())) {
+      checkTraceWithoutSource(*traced_graph, findings);
+    }
   }
 
   // 2 and 3: against a scripted reference.
