@@ -29,7 +29,8 @@ int runDump(CommandContext& ctx) {
       ("inline", po::bool_switch(), "inline calls to submodules and functions")
       ("code", po::bool_switch(), "print TorchScript code instead of the graph")
       ("source", po::bool_switch(), "annotate nodes with the original Python file:line")
-      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json");
+      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json")
+      ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
@@ -43,7 +44,8 @@ int runDump(CommandContext& ctx) {
                      "with --inline, --source or --format json");
   }
 
-  const LoadedModel model = loadModel(model_path);
+  const LoadedModel model =
+      loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
   if (code) {
     writeOutput(printMethodCode(*model.module, method));
     return toInt(ExitCode::kOk);

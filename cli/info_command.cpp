@@ -20,14 +20,16 @@ int runInfo(CommandContext& ctx) {
   std::string format_name;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json");
+      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json")
+      ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
   const OutputFormat format =
       parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
 
-  const LoadedModel model = loadModel(model_path);
+  const LoadedModel model =
+      loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
   writeOutput(renderInfo(describeModel(model), format));
   return toInt(ExitCode::kOk);
 }

@@ -2,6 +2,7 @@
 
 #include <caffe2/serialize/versions.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string_view>
 #include <sys/stat.h>
@@ -145,6 +146,10 @@ ArchiveInfo inspectArchive(const std::string& path) {
     } else if (startsWith(name, "data/")) {
       ++info.tensor_records;
       info.tensor_bytes += entry.uncompressed_size;
+      if (entry.method == 0) {
+        const uint64_t begin = zip->dataOffset(entry);
+        info.tensor_data_ranges.emplace_back(begin, begin + entry.uncompressed_size);
+      }
     } else if (startsWith(name, "constants/")) {
       ++info.constant_records;
       info.constant_bytes += entry.uncompressed_size;
@@ -202,6 +207,7 @@ ArchiveInfo inspectArchive(const std::string& path) {
                   std::to_string(info.max_supported_version) +
                   "); use a jitscope built against a newer LibTorch");
   }
+  std::sort(info.tensor_data_ranges.begin(), info.tensor_data_ranges.end());
   info.byte_order = readText("byteorder");
   info.serialization_id = readText(".data/serialization_id");
   return info;

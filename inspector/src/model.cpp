@@ -4,6 +4,13 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/serialization/import.h>
 
+#include <caffe2/serialize/read_adapter_interface.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -11,12 +18,56 @@
 
 namespace jitscope {
 
-LoadedModel loadModel(const std::string& path) {
+namespace {
+
+// Serves the archive to LibTorch's reader, except the bytes of tensor
+// records: those reads succeed without touching the destination buffer. The
+// reader copies a stored record with one read of its whole size and does
+// not check CRCs, so the module is built around unfilled storage.
+class SkipTensorData final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  SkipTensorData(const ArchiveInfo& archive)
+      : fd_(::open(archive.path.c_str(), O_RDONLY | O_CLOEXEC)),
+        size_(archive.file_size),
+        ranges_(archive.tensor_data_ranges) {
+    if (fd_ < 0) throw InputError(archive.path, "cannot open file");
+  }
+  ~SkipTensorData() override { ::close(fd_); }
+
+  size_t size() const override { return size_; }
+
+  size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override {
+    // The range starting at or before pos; skip when the read lies inside.
+    auto it = std::upper_bound(ranges_.begin(), ranges_.end(),
+                               std::make_pair(pos, UINT64_MAX));
+    if (it != ranges_.begin() && pos + n <= std::prev(it)->second) return n;
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t got = ::pread(fd_, static_cast<char*>(buf) + done, n - done,
+                                  static_cast<off_t>(pos + done));
+      if (got <= 0) break;
+      done += static_cast<size_t>(got);
+    }
+    return done;
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;
+};
+
+}  // namespace
+
+LoadedModel loadModel(const std::string& path, TensorData tensors) {
   LoadedModel model;
   model.archive = inspectArchive(path);
   try {
     model.module = std::make_shared<torch::jit::Module>(
-        torch::jit::load(path, c10::Device(c10::kCPU)));
+        tensors == TensorData::kSkip
+            ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),
+                               c10::Device(c10::kCPU))
+            : torch::jit::load(path, c10::Device(c10::kCPU)));
   } catch (const c10::Error& e) {
     throw InputError(path, "cannot load TorchScript: " +
                                firstLine(e.what_without_backtrace()));

@@ -178,11 +178,7 @@ const ZipEntry* ZipDirectory::find(std::string_view name) const {
   return nullptr;
 }
 
-std::optional<std::string> ZipDirectory::readSmallRecord(
-    const ZipEntry& entry, size_t max_bytes) const {
-  if (entry.method != 0 || entry.uncompressed_size > max_bytes) {
-    return std::nullopt;
-  }
+uint64_t ZipDirectory::dataOffset(const ZipEntry& entry) const {
   std::ifstream in(path_, std::ios::binary);
   const std::string header =
       readAt(in, entry.local_header_offset, kLocalHeaderSize);
@@ -201,7 +197,16 @@ std::optional<std::string> ZipDirectory::readSmallRecord(
     throw InputError(path_, "corrupt zip archive: record '" + entry.name +
                                 "' extends past the end of the file");
   }
-  std::string data = readAt(in, data_offset, entry.uncompressed_size);
+  return data_offset;
+}
+
+std::optional<std::string> ZipDirectory::readSmallRecord(
+    const ZipEntry& entry, size_t max_bytes) const {
+  if (entry.method != 0 || entry.uncompressed_size > max_bytes) {
+    return std::nullopt;
+  }
+  std::ifstream in(path_, std::ios::binary);
+  std::string data = readAt(in, dataOffset(entry), entry.uncompressed_size);
   if (data.size() != entry.uncompressed_size) {
     throw InputError(path_, "cannot read record '" + entry.name + "'");
   }

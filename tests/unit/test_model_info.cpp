@@ -58,6 +58,14 @@ TEST_P(ManifestTest, MatchesPyTorch) {
   EXPECT_EQ(info.buffers.count, expected["buffers"].get<size_t>());
   EXPECT_EQ(toString(info.provenance.verdict()), expected["provenance"].get<std::string>());
 
+  // Without reading tensor data (info --static) the description is the same.
+  const ModuleInfo skipped = describeModel(loadModel(file, TensorData::kSkip));
+  EXPECT_EQ(skipped.forward.ops, expected_ops);
+  EXPECT_EQ(skipped.parameters.bytes, info.parameters.bytes);
+  EXPECT_EQ(skipped.parameters.dtypes, info.parameters.dtypes);
+  EXPECT_EQ(skipped.buffers.count, info.buffers.count);
+  EXPECT_EQ(skipped.provenance.verdict(), info.provenance.verdict());
+
   // The JSON the CLI prints carries the same histogram under "ops".
   const auto json = nlohmann::json::parse(renderInfoJson(info));
   EXPECT_EQ(json["ops"].get<decltype(expected_ops)>(), expected_ops);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace jitscope {
@@ -39,6 +40,9 @@ struct ArchiveInfo {
   bool has_traced_inputs = false;
   size_t traced_input_records = 0;
   std::vector<std::string> extra_files;  ///< names under extra/
+  /// [begin, end) byte ranges of the stored tensor records (data/N), in
+  /// file order: what loading without tensor data skips.
+  std::vector<std::pair<uint64_t, uint64_t>> tensor_data_ranges;
 
   bool hasDebugInfo() const { return debug_files > 0; }
   /// True when records written only by PyTorch 2.x writers are present.

@@ -21,8 +21,18 @@ struct LoadedModel {
   std::shared_ptr<torch::jit::Module> module;
 };
 
+/// Whether loading reads the tensor records (weights and buffers).
+enum class TensorData {
+  kLoad,  ///< everything: the model can run
+  /// Code, module structure, shapes and dtypes only. The tensor records are
+  /// not read: parameters get storage that is never filled, so their values
+  /// are undefined and the model must not be run. Time and memory then stop
+  /// growing with the size of the weights (see docs/benchmarks.md).
+  kSkip,
+};
+
 /// Loads `path` onto the CPU (a model saved from CUDA loads too).
-LoadedModel loadModel(const std::string& path);
+LoadedModel loadModel(const std::string& path, TensorData tensors = TensorData::kLoad);
 
 /// How a method's graph is shown: as saved (calls to submodules stay
 /// prim::CallMethod) or with every call inlined, as Python's `inlined_graph`.

@@ -40,6 +40,11 @@ class ZipDirectory {
   std::optional<std::string> readSmallRecord(const ZipEntry& entry,
                                              size_t max_bytes) const;
 
+  /// Offset of the record's first byte in the file (after its local header,
+  /// whose extra field torch uses for alignment padding). Throws InputError
+  /// when the record lies outside the file.
+  uint64_t dataOffset(const ZipEntry& entry) const;
+
  private:
   std::string path_;
   uint64_t file_size_ = 0;
