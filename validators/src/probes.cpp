@@ -291,7 +291,48 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
         writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
       }
     }
+    // The mode probe: a traced model keeps the train/eval behaviour it was
+    // traced in (dropout, batch norm, `if self.training`); the reference
+    // follows .eval(). A model saved in training mode is deployed after
+    // .eval(), so both are switched to eval, run once, switched back. (The
+    // other way round would flag every model traced in eval mode for
+    // behaving as in eval, which is what its users want.)
+    if (reference.is_training()) {
+      torch::jit::Module t = traced;
+      torch::jit::Module r = reference;
+      const bool was_training = r.is_training();
+      struct Restore {
+        torch::jit::Module& t;
+        torch::jit::Module& r;
+        bool t_mode, r_mode;
+        ~Restore() { t.train(t_mode); r.train(r_mode); }
+      } restore{t, r, t.is_training(), was_training};
+      t.train(!was_training);
+      r.train(!was_training);
+      const std::string name = "the input as given, after .eval()";
+      try {
+        const IValue expected = run(r, input_sets[set]);
+        ++outcome.probes_run;
+        outcome.variants.push_back(name);
+        std::string why;
+        try {
+          why = difference(run(t, input_sets[set]), expected);
+        } catch (const std::exception& e) {
+          why = "the traced model fails where the reference runs: " + lastLine(e.what());
+        }
+        if (!why.empty()) diverged.push_back(fmt::format("{}: {}", name, why));
+      } catch (const std::exception&) {
+        // The reference does not run in the other mode (e.g. batch norm
+        // in training mode on one sample): nothing to compare.
+      }
+    }
     if (diverged.empty()) continue;
+    if (saved.empty()) {
+      saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
+                          stem(model_path), set);
+      const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(input_sets[set]));
+      writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
+    }
     Finding finding;
     finding.check = "trace-diverges-from-reference";
     finding.severity = Severity::kError;
