@@ -14,6 +14,7 @@
 #include <iterator>
 
 #include "fixtures.h"
+#include "jitscope/core/paths.h"
 #include "jitscope/inspector/model.h"
 
 namespace jitscope {
@@ -36,11 +37,6 @@ std::vector<Case> groundTruth(bool traced) {
     if (is_traced == traced) cases.push_back({file, truth});
   }
   return cases;
-}
-
-std::string canonical(const std::string& path) {
-  char buffer[PATH_MAX];
-  return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
 }
 
 AuditOptions optionsFor(const Case& c, bool with_reference) {
@@ -66,11 +62,11 @@ std::string describe(const AuditReport& report) {
 
 // A finding of the ground truth's category at its file and line.
 bool flaggedAsExpected(const AuditReport& report, const nlohmann::json& truth) {
-  const std::string file = canonical(truth["source"].get<std::string>());
+  const std::string file = canonicalPath(truth["source"].get<std::string>());
   const size_t line = truth["line"].get<size_t>();
   const std::string check = "trace-" + truth["category"].get<std::string>();
   for (const auto& f : report.findings) {
-    if (f.check == check && f.location.line == line && canonical(f.location.file) == file &&
+    if (f.check == check && f.location.line == line && canonicalPath(f.location.file) == file &&
         atLeast(f.severity, Severity::kWarning)) {
       return true;
     }

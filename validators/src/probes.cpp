@@ -15,6 +15,7 @@
 
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/paths.h"
 #include "jitscope/inspector/source_location.h"
 
 namespace jitscope {
@@ -140,13 +141,6 @@ std::string lastLine(const std::string& message) {
   if (end == std::string::npos) return message;
   const size_t begin = message.rfind('\n', end);
   return message.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
-}
-
-std::string canonicalPath(const std::string& path) {
-  char* real = ::realpath(path.c_str(), nullptr);
-  std::string result = real ? real : path;
-  std::free(real);
-  return result;
 }
 
 // The reference's forward with the condition of each top-level prim::If

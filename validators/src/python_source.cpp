@@ -1,5 +1,7 @@
 #include "jitscope/validators/python_source.h"
 
+#include "jitscope/core/paths.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -225,9 +227,7 @@ std::shared_ptr<const PythonSourceFile> SourceLocator::open(const std::string& p
   if (isFile(path)) {
     // One canonical path per file, so findings from the recorded stacks,
     // the class lookup and the reference meet on the same name.
-    char* real = ::realpath(path.c_str(), nullptr);
-    const std::string canonical = real ? real : path;
-    std::free(real);
+    const std::string canonical = canonicalPath(path);
     auto known = cache_.find(canonical);
     file = known != cache_.end() && known->second ? known->second : PythonSourceFile::read(canonical);
     cache_[canonical] = file;
