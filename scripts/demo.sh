@@ -11,8 +11,10 @@ build="${JITSCOPE_BUILD_DIR:-$root/build}"
 "$root/scripts/build.sh" --target jitscope fixtures
 
 model="$build/models/my_cell.traced.pt"
+bold="" plain=""
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
 run() {
-  printf '\n\033[1m$ jitscope %s\033[0m\n' "$*" | sed "s|$build/||g"
+  printf '\n%s$ jitscope %s%s\n' "$bold" "$*" "$plain" | sed "s|$build/||g"
   "$build/cli/jitscope" "$@"
 }
 run info "$model"

@@ -98,7 +98,9 @@ std::string renderInfoText(const ModuleInfo& info) {
     const std::string name = m.path.empty() ? "<root>" : m.path.substr(m.path.rfind('.') + 1);
     w.line(fmt::format("  {:<{}}  {:<{}}  {}{}", std::string(2 * m.depth, ' ') + name,
                        name_width, m.type_name, type_width, toString(m.verdict),
-                       m.verdict_from_submodules ? " (via submodules)" : ""));
+                       m.verdict_from_submodules                ? " (via submodules)"
+                       : m.verdict == Provenance::kUnknown ? " (no op of its own records its source)"
+                                                                : ""));
   }
 
   if (!info.modules.empty()) {
