@@ -81,19 +81,27 @@ int priority(const std::string& check) {
 class FunctionAnalysis {
  public:
   FunctionAnalysis(SourceAnalyzer& owner, const PythonFunction& function,
-                   const ModuleFacts& self, bool returns_model_output)
+                   const ModuleFacts& self, bool returns_model_output,
+                   const std::vector<unsigned>* arguments)
       : owner_(owner), function_(function), self_(self),
-        returns_model_output_(returns_model_output) {}
+        returns_model_output_(returns_model_output), arguments_(arguments) {}
 
   void run() {
     auto source = std::make_shared<torch::jit::Source>(function_.text, function_.file,
                                                        function_.def_line);
     torch::jit::Parser parser(source);
     const torch::jit::Def def(parser.parseFunction(/*is_method=*/!function_.class_name.empty()));
+    size_t position = 0;
     for (const auto& param : def.decl().params()) {
       const std::string name = param.ident().name();
       if (name == "self") {
         env_[name] = kSelf;
+        continue;
+      }
+      const size_t index = position++;
+      if (arguments_ && index < arguments_->size()) {
+        // What the caller passed: a list of sizes is not a tensor.
+        env_[name] = (*arguments_)[index] & (kValueFlags | kListFromTensor | kModule);
       } else if (param.type().present() && isStaticAnnotation(param.type().get())) {
         env_[name] = 0;
       } else if (param.defaultValue().present() && !param.type().present() &&
@@ -312,7 +320,7 @@ class FunctionAnalysis {
           name == "super" || name == "type" || name == "str") {
         return 0;
       }
-      followFunction(name);
+      followFunction(name, arg_flags);
       return data_args ? (kTensor | (data_args & kRandom)) : 0;
     }
 
@@ -323,7 +331,7 @@ class FunctionAnalysis {
 
     if (receiver & kSelf) {  // self.method(...) or self.submodule(...)
       if (self_.submodules.count(method)) return kTensor;
-      followMethod(method);
+      followMethod(method, arg_flags);
       return kTensor | (data_args & kRandom);
     }
     if (receiver & kModule) return kTensor;  // self.layers[i](x), self.block.sub(x)
@@ -658,20 +666,20 @@ class FunctionAnalysis {
     }
   }
 
-  void followMethod(const std::string& name) {
+  void followMethod(const std::string& name, const std::vector<Flags>& arguments) {
     if (function_.class_name.empty()) return;
     auto file = owner_.locator_.fileForRecordedPath(function_.file);
     if (!file) return;
     if (auto callee = file->findMethod(function_.class_name, name)) {
-      owner_.analyze(*callee, self_, /*returns_model_output=*/false);
+      owner_.analyze(*callee, self_, /*returns_model_output=*/false, &arguments);
     }
   }
 
-  void followFunction(const std::string& name) {
+  void followFunction(const std::string& name, const std::vector<Flags>& arguments) {
     auto file = owner_.locator_.fileForRecordedPath(function_.file);
     if (!file) return;
     if (auto callee = file->findFunction(name)) {
-      if (!callee->isScripted()) owner_.analyze(*callee, ModuleFacts{}, false);
+      if (!callee->isScripted()) owner_.analyze(*callee, ModuleFacts{}, false, &arguments);
     }
   }
 
@@ -679,6 +687,7 @@ class FunctionAnalysis {
   const PythonFunction& function_;
   const ModuleFacts& self_;
   bool returns_model_output_;
+  const std::vector<unsigned>* arguments_;
   std::map<std::string, Flags> env_;
   int suppress_loops_ = 0;
   int quiet_numbers_ = 0;
@@ -689,13 +698,13 @@ SourceAnalyzer::SourceAnalyzer(SourceLocator& locator, const TraceLines& trace,
     : locator_(locator), trace_(trace), out_(out) {}
 
 void SourceAnalyzer::analyze(const PythonFunction& function, const ModuleFacts& self,
-                             bool returns_model_output) {
+                             bool returns_model_output, const std::vector<unsigned>* arguments) {
   if (function.isScripted()) return;  // TorchScript keeps its control flow
   const std::string key = fmt::format("{}:{}/{}", function.file, function.def_line, self.path);
   if (!analyzed_.insert(key).second) return;
   const size_t first_new = out_.size();
   try {
-    FunctionAnalysis(*this, function, self, returns_model_output).run();
+    FunctionAnalysis(*this, function, self, returns_model_output, arguments).run();
   } catch (const std::exception& e) {
     out_.resize(first_new);
     Finding finding;

@@ -27,9 +27,12 @@ class SourceAnalyzer {
   /// Analyzes `function` (a method of the module `self`, or a free
   /// function), following calls to other methods of the same class and to
   /// functions of the same file. `returns_model_output` marks the root
-  /// forward, whose return value is the traced model's output.
+  /// forward, whose return value is the traced model's output. When
+  /// `arguments` is given (a followed call), it holds what the caller passed
+  /// to each positional parameter after self; otherwise parameters are taken
+  /// to be tensors unless annotated or defaulted as Python values.
   void analyze(const PythonFunction& function, const ModuleFacts& self,
-               bool returns_model_output);
+               bool returns_model_output, const std::vector<unsigned>* arguments = nullptr);
 
   size_t functionsAnalyzed() const { return analyzed_.size(); }
 
