@@ -1,5 +1,7 @@
 #include "jitscope/inspector/graph_model.h"
 
+#include "jitscope/inspector/ir_text.h"
+
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <sstream>
@@ -28,11 +30,7 @@ GraphBlock buildBlock(const torch::jit::Block& block, size_t& next_id) {
     for (const torch::jit::Value* output : node->outputs()) {
       model.outputs.push_back(describeValue(*output));
     }
-    std::ostringstream text;
-    node->print(text, 0, nullptr, /*print_source_locations=*/false,
-                /*print_attributes=*/true, /*print_scopes=*/false,
-                /*print_body=*/false);
-    model.text = text.str();
+    model.text = nodeLine(*node);
     model.source = nodeSource(*node);
     for (const torch::jit::Block* sub : node->blocks()) {
       model.blocks.push_back(buildBlock(*sub, next_id));

@@ -85,6 +85,14 @@ std::string printGraph(const torch::jit::Graph& graph,
   return out.str();
 }
 
+std::string nodeLine(const torch::jit::Node& node) {
+  std::ostringstream text;
+  node.print(text, 0, nullptr, /*print_source_locations=*/false,
+             /*print_attributes=*/true, /*print_scopes=*/false,
+             /*print_body=*/false);
+  return text.str();
+}
+
 std::string printMethodCode(const torch::jit::Module& module,
                             const std::string& method) {
   // Resolve through methodGraph so a missing method gets the same message.

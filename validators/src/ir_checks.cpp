@@ -7,8 +7,8 @@
 
 #include <map>
 #include <optional>
-#include <sstream>
 
+#include "jitscope/inspector/ir_text.h"
 #include "jitscope/inspector/source_location.h"
 
 namespace jitscope {
@@ -20,12 +20,6 @@ std::optional<bool> constantBool(const torch::jit::Node& node, size_t index) {
   const auto value = torch::jit::toIValue(node.input(index));
   if (!value || !value->isBool()) return std::nullopt;
   return value->toBool();
-}
-
-std::string nodeText(const torch::jit::Node& node) {
-  std::ostringstream text;
-  node.print(text, 0, nullptr, false, true, false, false);
-  return text.str();
 }
 
 void walk(const torch::jit::Block& block, std::vector<Finding>& out) {
@@ -55,7 +49,7 @@ void walk(const torch::jit::Block& block, std::vector<Finding>& out) {
       finding.message = message;
       finding.location = source.location;
       finding.module_path = source.module_path;
-      finding.node = nodeText(*node);
+      finding.node = nodeLine(*node);
       finding.notes.push_back("call model.eval() before torch.jit.trace");
       out.push_back(std::move(finding));
     }
@@ -121,7 +115,7 @@ void collect(const torch::jit::Block& block, std::map<std::string, LineOps>& lin
                         "into the trace";
       finding.location = source.location;
       finding.module_path = source.module_path;
-      finding.node = nodeText(*node);
+      finding.node = nodeLine(*node);
       out.push_back(std::move(finding));
       continue;
     }
@@ -131,7 +125,7 @@ void collect(const torch::jit::Block& block, std::map<std::string, LineOps>& lin
     if (ops.kinds.empty()) {
       ops.location = source.location;
       ops.module_path = source.module_path;
-      ops.first_text = nodeText(*node);
+      ops.first_text = nodeLine(*node);
     }
     ops.kinds.push_back(kind);
   }

@@ -189,6 +189,19 @@ class BranchRecorder {
   std::unique_ptr<torch::jit::GraphFunction> function_;
 };
 
+// Empty when the traced model reproduces `expected` on `args`; else why not.
+std::string traceDisagreement(const torch::jit::Module& traced, const std::vector<IValue>& args,
+                              const IValue& expected) {
+  const std::string fails = "the traced model fails where the reference runs: ";
+  try {
+    return difference(run(traced, args), expected);
+  } catch (const c10::Error& e) {
+    return fails + lastLine(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    return fails + lastLine(e.what());
+  }
+}
+
 std::string stem(const std::string& path) {
   std::string name = path.substr(path.rfind('/') + 1);
   const auto dot = name.rfind(".pt");
@@ -251,6 +264,14 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
   for (size_t set = 0; set < input_sets.size(); ++set) {
     std::vector<std::string> diverged;
     std::string saved;
+    // The first diverging input of the set is kept as the counterexample.
+    auto save = [&](const std::vector<IValue>& args) {
+      if (!saved.empty()) return;
+      saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
+                          stem(model_path), set);
+      const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(args));
+      writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
+    };
     for (size_t v = 0; v < all.size() && v < options.probes; ++v) {
       std::vector<IValue> args;
       for (const auto& arg : input_sets[set]) args.push_back(mapTensors(arg, all[v].change));
@@ -267,22 +288,10 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       ++outcome.probes_run;
       outcome.variants.push_back(all[v].name);
       branches.record(args, outcome.branch_sides);
-      std::string why;
-      try {
-        why = difference(run(traced, args), expected);
-      } catch (const c10::Error& e) {
-        why = "the traced model fails where the reference runs: " + lastLine(e.what_without_backtrace());
-      } catch (const std::exception& e) {
-        why = "the traced model fails where the reference runs: " + lastLine(e.what());
-      }
+      const std::string why = traceDisagreement(traced, args, expected);
       if (why.empty()) continue;
       diverged.push_back(fmt::format("{}: {}", all[v].name, why));
-      if (saved.empty()) {
-        saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
-                            stem(model_path), set);
-        const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(args));
-        writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
-      }
+      save(args);
     }
     // The mode probe: a traced model keeps the train/eval behaviour it was
     // traced in (dropout, batch norm, `if self.training`); the reference
@@ -291,41 +300,32 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
     // other way round would flag every model traced in eval mode for
     // behaving as in eval, which is what its users want.)
     if (reference.is_training()) {
-      torch::jit::Module t = traced;
+      torch::jit::Module t = traced;  // handles: .train() switches the shared objects
       torch::jit::Module r = reference;
-      const bool was_training = r.is_training();
       struct Restore {
         torch::jit::Module& t;
         torch::jit::Module& r;
-        bool t_mode, r_mode;
-        ~Restore() { t.train(t_mode); r.train(r_mode); }
-      } restore{t, r, t.is_training(), was_training};
-      t.train(!was_training);
-      r.train(!was_training);
+        bool t_mode;
+        ~Restore() { t.train(t_mode); r.train(true); }
+      } restore{t, r, t.is_training()};
+      t.train(false);
+      r.train(false);
       const std::string name = "the input as given, after .eval()";
+      std::string why;
       try {
         const IValue expected = run(r, input_sets[set]);
         ++outcome.probes_run;
         outcome.variants.push_back(name);
-        std::string why;
-        try {
-          why = difference(run(t, input_sets[set]), expected);
-        } catch (const std::exception& e) {
-          why = "the traced model fails where the reference runs: " + lastLine(e.what());
-        }
-        if (!why.empty()) diverged.push_back(fmt::format("{}: {}", name, why));
+        why = traceDisagreement(t, input_sets[set], expected);
       } catch (const std::exception&) {
-        // The reference does not run in the other mode (e.g. batch norm
-        // in training mode on one sample): nothing to compare.
+        // The reference does not run in eval mode: nothing to compare.
+      }
+      if (!why.empty()) {
+        diverged.push_back(fmt::format("{}: {}", name, why));
+        save(input_sets[set]);
       }
     }
     if (diverged.empty()) continue;
-    if (saved.empty()) {
-      saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
-                          stem(model_path), set);
-      const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(input_sets[set]));
-      writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
-    }
     Finding finding;
     finding.check = "trace-diverges-from-reference";
     finding.severity = Severity::kError;

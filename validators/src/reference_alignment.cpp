@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
+#include "jitscope/inspector/ir_text.h"
 #include "jitscope/inspector/source_location.h"
 #include "jitscope/validators/python_source.h"
 
@@ -112,8 +112,6 @@ void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph
     } else {
       continue;  // static condition or constant trip count: tracing keeps it
     }
-    std::ostringstream text;
-    node->print(text, 0, nullptr, false, true, false, false);
     Finding finding;
     finding.check = check;
     finding.severity = Severity::kWarning;
@@ -122,7 +120,7 @@ void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph
         is_if ? "froze to one branch" : "unrolled");
     finding.location = source.location;
     finding.module_path = source.module_path;
-    finding.node = "(scripted reference) " + text.str();
+    finding.node = "(scripted reference) " + nodeLine(*node);
     finding.notes.push_back(fmt::format(
         "its {} depends on {} in the reference's IR", is_if ? "condition" : "trip count",
         (flags & kData) ? "tensor data" : (flags & kShape) ? "a tensor's shape" : "self.training"));

@@ -3,8 +3,8 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <set>
-#include <sstream>
 
+#include "jitscope/inspector/ir_text.h"
 #include "jitscope/inspector/source_location.h"
 #include "jitscope/validators/python_source.h"
 
@@ -17,9 +17,7 @@ void walk(const torch::jit::Block& block, SourceLocator& locator,
   for (const torch::jit::Node* node : block.nodes()) {
     const NodeSource source = nodeSource(*node);
     if (source.origin == NodeOrigin::kTraced) {
-      std::ostringstream text;
-      node->print(text, 0, nullptr, false, true, false, false);
-      const TracedOp op{node->kind().toQualString(), text.str()};
+      const TracedOp op{node->kind().toQualString(), nodeLine(*node)};
       std::set<std::pair<std::string, size_t>> seen;  // recursion repeats frames
       // Frames outside the outermost `forward` belong to the script that ran
       // torch.jit.trace, not to the model.
