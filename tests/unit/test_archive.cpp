@@ -44,13 +44,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"bad/corrupt_code.pt", "cannot load TorchScript"},
                       BadInput{"bad", "is a directory"},
                       BadInput{"bad/no-such-file.pt", "no such file"}),
-    [](const auto& info) {
-      std::string name = info.param.file;
-      for (char& c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      }
-      return name;
-    });
+    [](const auto& info) { return testing::testNameFor(info.param.file); });
 
 TEST(InspectArchive, ReadsMetadataOfATracedModel) {
   const ArchiveInfo info = inspectArchive(testing::fixture("my_cell.traced.pt"));

@@ -112,11 +112,7 @@ TEST_P(ScriptedReference, IsClean) {
 }
 
 std::string caseName(const ::testing::TestParamInfo<Case>& info) {
-  std::string name = info.param.file.substr(0, info.param.file.find('.'));
-  for (char& ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  }
-  return name;
+  return testing::testNameFor(info.param.file.substr(0, info.param.file.find('.')));
 }
 
 INSTANTIATE_TEST_SUITE_P(Pitfalls, TracedPitfall, ::testing::ValuesIn(groundTruth(true)), caseName);

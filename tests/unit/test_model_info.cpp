@@ -73,11 +73,7 @@ TEST_P(ManifestTest, MatchesPyTorch) {
 }
 
 std::string testName(const ::testing::TestParamInfo<ManifestEntry>& info) {
-  std::string name = info.param.name;
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
+  return testing::testNameFor(info.param.name);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ManifestTest,
