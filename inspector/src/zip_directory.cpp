@@ -192,8 +192,9 @@ uint64_t ZipDirectory::dataOffset(const ZipEntry& entry) const {
   const uint64_t data_offset = entry.local_header_offset + kLocalHeaderSize +
                                le16(header.data() + 26) +
                                le16(header.data() + 28);
-  if (data_offset > file_size_ ||
-      entry.uncompressed_size > file_size_ - data_offset) {
+  const uint64_t stored_size =
+      entry.method == 0 ? entry.uncompressed_size : entry.compressed_size;
+  if (data_offset > file_size_ || stored_size > file_size_ - data_offset) {
     throw InputError(path_, "corrupt zip archive: record '" + entry.name +
                                 "' extends past the end of the file");
   }
