@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "jitscope/core/errors.h"
+#include "jitscope/core/isolation.h"
 
 namespace jitscope {
 
@@ -61,19 +62,28 @@ class SkipTensorData final : public caffe2::serialize::ReadAdapterInterface {
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
   LoadedModel model;
-  model.archive = inspectArchive(path);
   try {
+    noteInput(path);  // an isolated run reports a crash from here on against `path`
+    model.archive = inspectArchive(path);
     model.module = std::make_shared<torch::jit::Module>(
         tensors == TensorData::kSkip
             ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),
                                c10::Device(c10::kCPU))
             : torch::jit::load(path, c10::Device(c10::kCPU)));
+  } catch (const std::bad_alloc&) {
+    throw InputError(path, "loading it " + outOfMemoryProblem());
   } catch (const c10::Error& e) {
-    throw InputError(path, "cannot load TorchScript: " +
-                               firstLine(e.what_without_backtrace()));
+    const std::string message = firstLine(e.what_without_backtrace());
+    if (message.find("can't allocate memory") != std::string::npos) {
+      throw InputError(path, "loading it " + outOfMemoryProblem());
+    }
+    throw InputError(path, "cannot load TorchScript: " + message);
+  } catch (const InputError&) {
+    throw;
   } catch (const std::exception& e) {
     throw InputError(path, "cannot load TorchScript: " + firstLine(e.what()));
   }
+  inputLoaded();
   return model;
 }
 
