@@ -111,13 +111,9 @@ void checkRecordName(const std::string& path, const std::string& name) {
     begin = end + 1;
   }
   if (bad) {
-    std::string shown;
-    for (const unsigned char c : name) {
-      shown += (c < 0x20 || c == 0x7f) ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-    }
     throw InputError(path, fmt::format("record name '{}' is not a plain relative path; the archive was "
                                        "crafted or damaged, re-export it",
-                                       shown));
+                                       name));
   }
 }
 
