@@ -144,6 +144,29 @@ void checkCompression(const std::string& path, const ZipEntry& entry, std::strin
   }
 }
 
+// Every record: a plain name under `root`, compressed only where torch
+// compresses, and no name twice.
+void checkRecords(const std::string& path, const ZipDirectory& zip, const std::string& root) {
+  std::vector<std::string_view> names;
+  names.reserve(zip.entries().size());
+  for (const auto& entry : zip.entries()) {
+    checkRecordName(path, entry.name);
+    if (!startsWith(entry.name, root)) {
+      throw InputError(path, fmt::format("zip archive is not a PyTorch archive (record '{}' outside '{}')",
+                                         entry.name, root));
+    }
+    checkCompression(path, entry, std::string_view(entry.name).substr(root.size()));
+    names.push_back(entry.name);
+  }
+  std::sort(names.begin(), names.end());
+  const auto duplicate = std::adjacent_find(names.begin(), names.end());
+  if (duplicate != names.end()) {
+    throw InputError(path, fmt::format("record '{}' appears twice in the zip directory; the archive was "
+                                       "crafted or damaged, re-export it",
+                                       *duplicate));
+  }
+}
+
 enum class StorageSizes { kCheck, kIgnore };
 
 // Each pickle's declared storages against the records that back them.
@@ -248,19 +271,10 @@ ArchiveInfo inspectArchive(const std::string& path) {
 
   bool has_data_pkl = false;
   bool has_constants_pkl = false;
-  std::vector<std::string_view> names;
-  names.reserve(zip->entries().size());
+  checkRecords(path, *zip, root);
   for (const auto& entry : zip->entries()) {
-    checkRecordName(path, entry.name);
-    names.push_back(entry.name);
-    if (!startsWith(entry.name, root)) {
-      throw InputError(path, "zip archive is not a PyTorch archive (record '" +
-                                 entry.name + "' outside '" + info.prefix +
-                                 "/')");
-    }
     const std::string_view name =
         std::string_view(entry.name).substr(root.size());
-    checkCompression(path, entry, name);
     if (name == "data.pkl") has_data_pkl = true;
     if (name == "constants.pkl") has_constants_pkl = true;
     if (startsWith(name, "code/")) {
@@ -288,13 +302,6 @@ ArchiveInfo inspectArchive(const std::string& path) {
     }
   }
 
-  std::sort(names.begin(), names.end());
-  const auto duplicate = std::adjacent_find(names.begin(), names.end());
-  if (duplicate != names.end()) {
-    throw InputError(path, fmt::format("record '{}' appears twice in the zip directory; the archive was "
-                                       "crafted or damaged, re-export it",
-                                       *duplicate));
-  }
   if (!has_data_pkl) {
     throw InputError(path, "zip archive is not a PyTorch archive (no "
                            "data.pkl record)");
@@ -351,6 +358,24 @@ ArchiveInfo inspectArchive(const std::string& path) {
   info.byte_order = readText("byteorder");
   info.serialization_id = readText(".data/serialization_id");
   return info;
+}
+
+void checkTensorFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(path, "no such file");
+  if (!S_ISREG(st.st_mode)) throw InputError(path, "not a regular file");
+  const auto zip = ZipDirectory::read(path);
+  if (!zip) return;  // not a zip: LibTorch's restricted unpickler reads the legacy format
+  if (zip->entries().empty()) throw InputError(path, "empty zip archive, not a torch.save file");
+  const std::string& first = zip->entries().front().name;
+  const auto slash = first.find('/');
+  if (slash == std::string::npos) {
+    throw InputError(path, "zip archive is not a torch.save file (records are not under one folder)");
+  }
+  const std::string root = first.substr(0, slash + 1);
+  checkRecords(path, *zip, root);
+  checkLayout(path, *zip);
+  checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck);
 }
 
 }  // namespace jitscope

@@ -21,7 +21,7 @@ import zlib
 
 import torch
 
-from .classic import MyCell
+from .classic import MyCell, make_cell_and_inputs
 from .output import FixtureError, GroupResult, OutDir
 
 SOURCE_MODEL = "my_cell.traced.pt"
@@ -262,6 +262,16 @@ def build(out: OutDir) -> GroupResult:
     onnx = out.path("bad/model.onnx")
     if onnx.exists():
         add("model.onnx", onnx.read_bytes(), "an ONNX model")
+
+    # Example inputs for `audit --inputs` (torch.save files, not in the
+    # corpus): the same checks apply before LibTorch's unpickler reads them.
+    _, inputs = make_cell_and_inputs()
+    saved = io.BytesIO()
+    torch.save(tuple(inputs), saved)
+    input_records = _records(saved.getvalue())
+    out.write_bytes(_zip(_edit(input_records, "/data/0", lambda d: d[:8])), "hostile/inputs/short_tensor.pt")
+    out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
+                    "hostile/inputs/os_system.pt")
 
     for name, (data, _) in sorted(files.items()):
         out.write_bytes(data, f"hostile/{name}")

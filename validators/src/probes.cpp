@@ -16,6 +16,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/paths.h"
+#include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/source_location.h"
 
 namespace jitscope {
@@ -217,6 +218,7 @@ std::vector<std::vector<IValue>> loadInputSets(const std::vector<std::string>& f
   const size_t expected = schema.arguments().size() - 1;  // minus self
   for (const auto& file : files) {
     IValue value;
+    checkTensorFile(file);  // before LibTorch: sizes, globals, layout
     try {
       value = torch::jit::pickle_load(readBytes(file));
     } catch (const c10::Error& e) {
