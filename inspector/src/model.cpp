@@ -73,15 +73,21 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
   } catch (const std::bad_alloc&) {
     throw InputError(path, "loading it " + outOfMemoryProblem());
   } catch (const c10::Error& e) {
-    const std::string message = firstLine(e.what_without_backtrace());
+    // An allocation failure inside TorchScript code (a __setstate__) comes
+    // wrapped: "The following operation failed..." first, the cause below.
+    const std::string message = e.what_without_backtrace();
     if (message.find("can't allocate memory") != std::string::npos) {
       throw InputError(path, "loading it " + outOfMemoryProblem());
     }
-    throw InputError(path, "cannot load TorchScript: " + message);
+    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
   } catch (const InputError&) {
     throw;
-  } catch (const std::exception& e) {
-    throw InputError(path, "cannot load TorchScript: " + firstLine(e.what()));
+  } catch (const std::exception& e) {  // the interpreter's errors (a __setstate__ that failed)
+    const std::string message = e.what();
+    if (message.find("can't allocate memory") != std::string::npos) {
+      throw InputError(path, "loading it " + outOfMemoryProblem());
+    }
+    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
   }
   inputLoaded();
   return model;

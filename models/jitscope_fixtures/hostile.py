@@ -19,6 +19,8 @@ import warnings
 import zipfile
 import zlib
 
+from typing import Tuple
+
 import torch
 
 from .classic import MyCell, make_cell_and_inputs
@@ -164,6 +166,49 @@ def _zip_bomb(prefix: str, records) -> bytes:
     return body + local + new_central + end
 
 
+class SetstateHang(torch.nn.Module):
+    """Valid archive whose __setstate__ (run by torch::jit::load) never ends."""
+
+    def __init__(self):
+        super().__init__()
+        self.n = 1
+
+    def forward(self, x):
+        return x * self.n
+
+    @torch.jit.export
+    def __getstate__(self) -> Tuple[int, bool]:
+        return (self.n, self.training)
+
+    @torch.jit.export
+    def __setstate__(self, state: Tuple[int, bool]) -> None:
+        i = state[0]
+        while i > 0:
+            i = i + 1
+        self.n = i
+        self.training = state[1]
+
+
+class SetstateAlloc(torch.nn.Module):
+    """Valid archive whose __setstate__ allocates 4 GiB on load."""
+
+    def __init__(self):
+        super().__init__()
+        self.buf = torch.zeros(1)
+
+    def forward(self, x):
+        return x + self.buf.sum()
+
+    @torch.jit.export
+    def __getstate__(self) -> Tuple[int, bool]:
+        return (0, self.training)
+
+    @torch.jit.export
+    def __setstate__(self, state: Tuple[int, bool]) -> None:
+        self.buf = torch.zeros(1 << 30)
+        self.training = state[1]
+
+
 def build(out: OutDir) -> GroupResult:
     model = out.path(SOURCE_MODEL).read_bytes()
     records = _records(model)
@@ -272,6 +317,11 @@ def build(out: OutDir) -> GroupResult:
     out.write_bytes(_zip(_edit(input_records, "/data/0", lambda d: d[:8])), "hostile/inputs/short_tensor.pt")
     out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
                     "hostile/inputs/os_system.pt")
+
+    # Valid archives that only isolation contains (tests/golden/isolation.test);
+    # not in the corpus: without --timeout/--max-memory they hang or take 4 GiB.
+    out.save_module(torch.jit.script(SetstateHang()), "hostile/isolation/setstate_hang.pt")
+    out.save_module(torch.jit.script(SetstateAlloc()), "hostile/isolation/setstate_alloc.pt")
 
     for name, (data, _) in sorted(files.items()):
         out.write_bytes(data, f"hostile/{name}")
