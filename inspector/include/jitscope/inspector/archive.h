@@ -3,10 +3,7 @@
 // inspectArchive() is the gate every subcommand passes: it names the file's
 // real kind (TorchScript, torch.save, ONNX, not a model) and reads the
 // archive's metadata without deserializing anything. Anything that is not a
-// TorchScript archive becomes an InputError with a hint for the fix. It also
-// validates before trust (docs/security.md): record names, compression and
-// layout, and the pickles (scanned, never executed) against the records
-// backing their storages. It reads no tensor bytes.
+// TorchScript archive becomes an InputError with a hint for the fix.
 #pragma once
 
 #include <cstdint>
