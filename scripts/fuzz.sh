@@ -30,7 +30,7 @@ build() {
   echo "fuzz: building $target" >&2
   case "$target" in
     fuzz_archive) "$cxx" "${flags[@]}" "$root/fuzz/fuzz_archive.cpp" "${gate_sources[@]}" -o "$out/$target" ;;
-    fuzz_pickle_scan) "$cxx" "${flags[@]}" "$root/fuzz/fuzz_pickle_scan.cpp" "$root/inspector/src/pickle_scan.cpp" \
+    fuzz_pickle_scan) "$cxx" "${flags[@]}" "$root/fuzz/fuzz_pickle_scan.cpp" "$root/inspector/src/pickle_scan.cpp" "$root/core/src/errors.cpp" \
                         -o "$out/$target" ;;
     fuzz_torch_unpickler) "$cxx" "${flags[@]}" -isystem /usr/include/torch/csrc/api/include \
                             "$root/fuzz/fuzz_torch_unpickler.cpp" -ltorch -ltorch_cpu -lc10 -o "$out/$target" ;;

@@ -1,6 +1,7 @@
 #include "jitscope/inspector/pickle_scan.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -8,6 +9,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "jitscope/core/errors.h"
 
 namespace jitscope {
 namespace {
@@ -185,11 +188,11 @@ class Scanner {
     if (module == "torch" && storageTypeInfo(full, &dtype, &size)) {
       // fallthrough: a storage type is a valid global
     } else if (module == "torch" && name.size() > 7 && name.compare(name.size() - 7, 7, "Storage") == 0) {
-      fail(fmt::format("pickle declares storage type 'torch.{}', which is not a known dtype", name));
+      fail(fmt::format("pickle declares storage type 'torch.{}', which is not a known dtype", printable(name)));
     } else if (!isAllowedGlobal(module, name)) {
       fail(fmt::format("pickle refers to the global '{}', which no TorchScript archive contains; "
                        "refused without running it (the file was crafted or is not a torch.jit.save export)",
-                       full));
+                       printable(full)));
     }
     auto v = std::make_shared<Value>();
     v->kind = Value::Kind::kGlobal;
@@ -207,13 +210,16 @@ class Scanner {
     }
     DeclaredStorage storage;
     if (!storageTypeInfo(t[1]->text, &storage.dtype, &storage.element_size)) {
-      fail(fmt::format("persistent id at byte {} names '{}' as its storage type", at, t[1]->text));
+      fail(fmt::format("persistent id at byte {} names '{}' as its storage type", at, printable(t[1]->text)));
     }
     storage.key = t[2]->text;
-    if (storage.key.empty() || storage.key.find_first_of("/\\") != std::string::npos || storage.key == "." ||
-        storage.key == "..") {
-      fail(fmt::format("storage key '{}' is not a record name", storage.key));
-    }
+    // torch names storage records by number ("0", "17"); allow a little
+    // more, never a path, a control character or anything to escape.
+    const bool plain = !storage.key.empty() && storage.key.size() <= 64 &&
+                       std::all_of(storage.key.begin(), storage.key.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                       });
+    if (!plain) fail(fmt::format("storage key '{}' is not a record name", printable(storage.key)));
     if (t[4]->number < 0) fail(fmt::format("storage '{}' declares {} elements", storage.key, t[4]->number));
     storage.numel = static_cast<uint64_t>(t[4]->number);
     uint64_t bytes = 0;

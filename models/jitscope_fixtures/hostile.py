@@ -94,7 +94,6 @@ def _call(module: str, name: str, arg: str) -> bytes:
 HOSTILE_PICKLES = {
     "os_system": _call("os", "system", f"touch {MARKER}"),
     "builtins_eval": _call("builtins", "eval", f"open('{MARKER}', 'w').close()"),
-    "builtins_exec": _call("builtins", "exec", f"open('{MARKER}', 'w').close()"),
     "subprocess": _call("subprocess", "getoutput", f"touch {MARKER}"),
     # A storage type that is not one: the class lookup alone would import it.
     "fake_storage": b"\x80\x02" + _global("torch", "EvilStorage") + b")\x81.",
@@ -108,7 +107,7 @@ def _prove_payloads_run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         try:
-            for name in ("os_system", "builtins_eval", "builtins_exec", "subprocess"):
+            for name in ("os_system", "builtins_eval", "subprocess"):
                 pickle.loads(HOSTILE_PICKLES[name])
                 if not os.path.exists(MARKER):
                     raise FixtureError(f"hostile payload {name} did not create its marker")
@@ -224,9 +223,11 @@ def build(out: OutDir) -> GroupResult:
     add("empty.pt", b"", "empty file")
     add("random.pt", rng.randbytes(8192), "8 KiB of random bytes")
     add("random_pk.pt", b"PK\x03\x04" + rng.randbytes(4096), "zip magic followed by random bytes")
-    add("text.pt", b"def forward(self, x):\n    return x\n", "a text file")
-    for cut in (4, 30, 100, len(model) // 4, len(model) // 2, (3 * len(model)) // 4, len(model) - 23,
-                len(model) - 1):
+    # Each file costs one jitscope start per subcommand in the corpus test
+    # (~0.9 s of CPU, mostly loading LibTorch): cuts at the interesting
+    # places only (inside the first header, mid-records, inside the
+    # end-of-directory record, one byte short).
+    for cut in (4, 30, len(model) // 2, len(model) - 23, len(model) - 1):
         add(f"truncated_at_{cut}.pt", model[:cut], f"{SOURCE_MODEL} cut to its first {cut} bytes")
     add("no_code.pt", _zip([r for r in records if "/code/" not in r[0]]), "code/ records removed")
     add("no_data_pkl.pt", _zip(_edit(records, "/data.pkl", lambda d: None)), "data.pkl removed")
@@ -243,7 +244,6 @@ def build(out: OutDir) -> GroupResult:
         "the model's code is not valid TorchScript")
     add("short_tensor.pt", _zip(_edit(records, "/data/0", lambda d: d[:12])),
         "tensor record data/0 shortened from 64 to 12 bytes")
-    add("empty_tensor.pt", _zip(_edit(records, "/data/0", lambda d: b"")), "tensor record data/0 emptied")
     add("missing_tensor.pt", _zip(_edit(records, "/data/0", lambda d: None)), "tensor record data/0 removed")
     # The weight is 4x4 over a 16-float storage ("K\x04K\x04t" is its size
     # tuple, "K\x10t" the storage's element count).
@@ -273,7 +273,6 @@ def build(out: OutDir) -> GroupResult:
         _zip(_edit(records, "/constants.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
         f"constants.pkl calls os.system to create {MARKER}")
     add("version_high.pt", _zip(_edit(records, "/version", lambda d: b"999\n")), "format version 999")
-    add("version_zero.pt", _zip(_edit(records, "/version", lambda d: b"0\n")), "format version 0")
     add("version_garbage.pt", _zip(_edit(records, "/version", lambda d: b"x1\n")), "version record not a number")
     add("deflated_data_pkl.pt",
         _zip([(n, d, zipfile.ZIP_DEFLATED if n.endswith(".pkl") else c) for n, d, c in records]),

@@ -73,7 +73,6 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"hostile/short_tensor.pt",
                  "record 'my_cell.traced/data/0' holds 12 bytes but the pickle declares 64 (16 x float32): "
                  "the file is truncated or was edited; re-export it"},
-        BadInput{"hostile/empty_tensor.pt", "holds 0 bytes but the pickle declares 64"},
         BadInput{"hostile/missing_tensor.pt", "record 'my_cell.traced/data/0' is missing but data.pkl declares"},
         BadInput{"hostile/huge_numel.pt", "holds 64 bytes but the pickle declares 4398046511104"},
         BadInput{"hostile/numel_overflow.pt", "the size overflows"},

@@ -111,6 +111,10 @@ TEST(PickleScan, RefusesMalformedPickles) {
                 .find("declared twice"),
             std::string::npos);
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "../x", 4))).find("not a record name"), std::string::npos);
+  // Regression (found by fuzz/fuzz_pickle_scan.cpp): a key with a newline
+  // made the refusal two lines; rejection() checks it is one.
+  EXPECT_NE(rejection(pickle(storage("FloatStorage", "0\n1", 4))).find("storage key '0\\x0a1'"),
+            std::string::npos);
   std::string deep = "\x80\x02)";
   for (int i = 0; i < 100; ++i) deep += "\x85";
   EXPECT_NE(rejection(deep + ".").find("deeper than 64"), std::string::npos);
