@@ -169,6 +169,14 @@ class Scanner {
   }
   void memoPut(uint64_t index, size_t at) {
     if (stack_.empty()) fail(fmt::format("malformed pickle: memo store of an empty stack at byte {}", at));
+    // Writers number memo entries from 0, one per BINPUT of at least two
+    // bytes, so an index past the pickle's size is crafted. LibTorch's
+    // Unpickler resizes its memo table to the index: 0x72727272 costs 30 GB.
+    if (index > in_.size()) {
+      fail(fmt::format("pickle stores memo entry {} at byte {}, more than a pickle of {} bytes can hold; "
+                       "LibTorch would allocate a table that large",
+                       index, at, in_.size()));
+    }
     memo_[index] = stack_.back();
   }
   void memoGet(uint64_t index, size_t at) {

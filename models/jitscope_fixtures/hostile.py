@@ -263,6 +263,11 @@ def build(out: OutDir) -> GroupResult:
     add("negative_numel.pt",
         _zip(_edit(records, "/data.pkl", lambda d: _replace(d, b"K\x10t", b"J\xff\xff\xff\xfft"))),
         "storage of -1 elements")
+    # LibTorch's Unpickler sizes its memo table by the largest index it is
+    # told to store: 0x72727272 entries of 16 bytes (30 GB) for a 4 KB file.
+    add("memo_bomb.pt",
+        _zip(_edit(records, "/data.pkl", lambda d: _replace(d, b"q\x00)", b"rrrrr)"))),
+        "data.pkl stores memo entry 0x72727272 (LibTorch would allocate 30 GB)")
     add("unknown_dtype.pt",
         _zip(_edit(records, "/data.pkl", lambda d: _replace(d, b"torch\nFloatStorage", b"torch\nEvilStorage"))),
         "storage type torch.EvilStorage")

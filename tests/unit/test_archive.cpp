@@ -79,6 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"hostile/huge_shape.pt", "overflows 64 bits"},
         BadInput{"hostile/shape_past_storage.pt", "needs 4096 elements but its storage '0' declares 16"},
         BadInput{"hostile/unknown_dtype.pt", "'torch.EvilStorage'"},
+        BadInput{"hostile/memo_bomb.pt", "stores memo entry 1920103026"},
         BadInput{"hostile/pickle_os_system.pt", "'my_cell.traced/data.pkl': pickle refers to the global 'os.system'"},
         BadInput{"hostile/pickle_builtins_eval.pt", "the global 'builtins.eval'"},
         BadInput{"hostile/constants_os_system.pt", "'my_cell.traced/constants.pkl': pickle refers to the global"},

@@ -106,6 +106,9 @@ TEST(PickleScan, RefusesMalformedPickles) {
   EXPECT_NE(rejection(pickle("h\x05")).find("memo entry 5"), std::string::npos);
   EXPECT_NE(rejection(pickle("X\xff\xff\xff\x7f")).find("truncated"), std::string::npos);
   EXPECT_NE(rejection(pickle("P0\n")).find("opcode 0x50"), std::string::npos);
+  // Found by fuzz/fuzz_torch_unpickler.cpp: LibTorch sizes its memo table by
+  // the index (here 0x72727272 entries, 30 GB); refused before it can.
+  EXPECT_NE(rejection(pickle("Nrrrrr0")).find("memo entry 1920103026"), std::string::npos);
   EXPECT_NE(rejection(pickle("(" + str("storage") + "tQ")).find("persistent id"), std::string::npos);
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "0", 4) + storage("FloatStorage", "0", 8)))
                 .find("declared twice"),
