@@ -2,9 +2,12 @@
 
 #include "jitscope/inspector/ir_text.h"
 
+#include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <sstream>
+
+#include "jitscope/inspector/tensor_format.h"
 
 namespace jitscope {
 namespace {
@@ -13,6 +16,42 @@ GraphValue describeValue(const torch::jit::Value& value) {
   std::ostringstream type;
   type << *value.type();
   return GraphValue{value.debugName(), type.str()};
+}
+
+// A constant as a reader wants it in a label: the value for scalars, lists
+// and strings, only dtype and shape for tensors (their data can be large).
+std::string constantText(const torch::jit::Node& node) {
+  const auto value = torch::jit::toIValue(node.output());
+  if (!value) return "?";
+  if (value->isTensor()) {
+    const at::Tensor& tensor = value->toTensor();
+    std::ostringstream shape;
+    shape << "Tensor(" << dtypeName(tensor.scalar_type()) << "[";
+    for (int64_t d = 0; d < tensor.dim(); ++d) shape << (d ? ", " : "") << tensor.size(d);
+    shape << "])";
+    return shape.str();
+  }
+  std::ostringstream out;
+  out << *value;
+  return out.str();
+}
+
+void describeOperator(const torch::jit::Node& node, GraphNode& model) {
+  if (node.kind() == c10::prim::Constant) {
+    model.constant = constantText(node);
+  } else if (node.kind() == c10::prim::GetAttr) {
+    model.attribute = node.s(c10::attr::name);
+  }
+  const c10::FunctionSchema* schema = node.maybeSchema();
+  if (schema == nullptr) return;
+  std::ostringstream text;
+  text << *schema;
+  model.schema = text.str();
+  if (schema->arguments().size() == node.inputs().size()) {
+    for (const auto& argument : schema->arguments()) {
+      model.argument_names.push_back(argument.name());
+    }
+  }
 }
 
 GraphBlock buildBlock(const torch::jit::Block& block, size_t& next_id) {
@@ -32,6 +71,7 @@ GraphBlock buildBlock(const torch::jit::Block& block, size_t& next_id) {
     }
     model.text = nodeLine(*node);
     model.source = nodeSource(*node);
+    describeOperator(*node, model);
     for (const torch::jit::Block* sub : node->blocks()) {
       model.blocks.push_back(buildBlock(*sub, next_id));
     }

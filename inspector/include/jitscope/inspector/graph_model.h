@@ -36,6 +36,16 @@ struct GraphNode {
   std::string text;  ///< the node's line of PyTorch's IR, without blocks
   NodeSource source;
   std::vector<GraphBlock> blocks;
+  /// The operator's schema when it has one ("aten::add.Tensor(Tensor self,
+  /// Tensor other, *, Scalar alpha=1) -> Tensor"); empty for prim nodes.
+  std::string schema;
+  /// Schema argument names, one per input when the schema matched.
+  std::vector<std::string> argument_names;
+  /// prim::Constant: its value as Python would write it ("1", "[2, 2]",
+  /// "None", "Tensor(float32[3, 4])"). Empty for other nodes.
+  std::string constant;
+  /// prim::GetAttr: the attribute read ("weight").
+  std::string attribute;
 };
 
 struct GraphModel {
