@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <iomanip>
 #include <sstream>
 
 #include "jitscope/inspector/tensor_format.h"
@@ -18,13 +19,12 @@ GraphValue describeValue(const torch::jit::Value& value) {
   return GraphValue{value.debugName(), type.str()};
 }
 
-// A constant as a reader wants it in a label: the value for scalars, lists
-// and strings, only dtype and shape for tensors (their data can be large).
-std::string constantText(const torch::jit::Node& node) {
-  const auto value = torch::jit::toIValue(node.output());
-  if (!value) return "?";
-  if (value->isTensor()) {
-    const at::Tensor& tensor = value->toTensor();
+// A value as a reader wants it in a label: scalars, lists and strings as
+// Python writes them (doubles shortest-first, not to 17 digits), tensors
+// only by dtype and shape (their data can be large).
+std::string valueText(const c10::IValue& value) {
+  if (value.isTensor()) {
+    const at::Tensor& tensor = value.toTensor();
     std::ostringstream shape;
     shape << "Tensor(" << dtypeName(tensor.scalar_type()) << "[";
     for (int64_t d = 0; d < tensor.dim(); ++d) shape << (d ? ", " : "") << tensor.size(d);
@@ -32,8 +32,17 @@ std::string constantText(const torch::jit::Node& node) {
     return shape.str();
   }
   std::ostringstream out;
-  out << *value;
+  if (value.isDouble()) {
+    out << std::setprecision(6) << value.toDouble();
+    return out.str();
+  }
+  out << value;
   return out.str();
+}
+
+std::string constantText(const torch::jit::Node& node) {
+  const auto value = torch::jit::toIValue(node.output());
+  return value ? valueText(*value) : "?";
 }
 
 void describeOperator(const torch::jit::Node& node, GraphNode& model) {
@@ -50,6 +59,8 @@ void describeOperator(const torch::jit::Node& node, GraphNode& model) {
   if (schema->arguments().size() == node.inputs().size()) {
     for (const auto& argument : schema->arguments()) {
       model.argument_names.push_back(argument.name());
+      const auto& fallback = argument.default_value();
+      model.argument_defaults.push_back(fallback ? valueText(*fallback) : "");
     }
   }
 }

@@ -69,9 +69,11 @@ std::string modulePathOf(const torch::jit::Node& node) {
   for (const auto& entry : (*callstack)->vec()) {
     const auto& instance = std::get<2>(entry);
     if (!instance) continue;
-    // The root module's own frame has no attribute name.
+    // The root module's own frame has no attribute name, and a method
+    // calling another method of its own module (self._forward_impl) is
+    // recorded as an instance named "SELF": neither is a submodule.
     const std::string& name = instance->instance_name();
-    if (name.empty()) continue;
+    if (name.empty() || name == "SELF") continue;
     if (!path.empty()) path += '.';
     path += name;
   }

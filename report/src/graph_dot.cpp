@@ -38,7 +38,11 @@ std::string html(const std::string& text) {
 }
 
 std::string nodeLabel(const ViewNode& node) {
-  std::string label = "<<B>" + html(node.title) + "</B>";
+  std::string label;
+  if (!node.module.empty()) {
+    label += "<FONT POINT-SIZE=\"8\" COLOR=\"#5b7db1\">" + html(node.module) + "</FONT><BR/>";
+  }
+  label = "<" + label + "<B>" + html(node.title) + "</B>";
   for (const auto& detail : node.details) {
     label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#444444\">" + html(detail) + "</FONT>";
   }

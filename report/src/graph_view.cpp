@@ -13,6 +13,7 @@ namespace jitscope {
 namespace {
 
 constexpr size_t kMaxDetailLength = 48;
+constexpr size_t kMaxDetails = 5;  // label lines of folded arguments
 
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -114,7 +115,16 @@ class ViewBuilder {
     for (const auto& [index, count] : collapsed_ops_) {
       view_.nodes[index].details.push_back(fmt::format("{} {}", count, count == 1 ? "op" : "ops"));
     }
+    for (const auto& [index, all] : arguments_) view_.nodes[index].tooltip += "\narguments:" + all;
+    for (auto& node : view_.nodes) {
+      if (node.details.size() <= kMaxDetails) continue;
+      // All of them are in the tooltip; the box shows the first few.
+      const size_t more = node.details.size() - (kMaxDetails - 1);
+      node.details.resize(kMaxDetails - 1);
+      node.details.push_back(fmt::format("+{} more", more));
+    }
     highlight();
+    if (!options_.focus.empty()) dropUnconnectedEnds();
     view_.root = assemble(0);
     view_.graph_nodes = order_.size() + folded_count_;
     view_.folded_nodes = folded_count_;
@@ -145,9 +155,74 @@ class ViewBuilder {
       }
       order_.push_back(&node);
       parent_[node.id] = owner;
+      module_[node.id] = inferModule(node, owner);
       for (const auto& output : node.outputs) producer_[output.name] = &node;
       for (const auto& sub : node.blocks) index(sub, &node);
     }
+  }
+
+  // A traced call stack names each module by its attribute in the module
+  // that called it, so modules reached through a container that has no
+  // forward of its own (ModuleList, ModuleDict) lose the container's name:
+  // "0.attention" is really "layers.0.attention". Each such step is
+  // resolved against the module tree when exactly one path fits.
+  std::string resolveModule(const std::string& recorded) const {
+    const auto& known = options_.module_types;
+    if (known.empty() || known.count(recorded)) return recorded;
+    std::string current;
+    size_t start = 0;
+    while (start <= recorded.size()) {
+      size_t end = recorded.find('.', start);
+      if (end == std::string::npos) end = recorded.size();
+      const std::string name = recorded.substr(start, end - start);
+      start = end + 1;
+      const std::string direct = current.empty() ? name : current + "." + name;
+      if (known.count(direct)) {
+        current = direct;
+        continue;
+      }
+      std::string found;
+      size_t matches = 0;
+      const size_t depth = moduleDepth(current) + 2;
+      for (const auto& entry : known) {
+        const std::string& path = entry.first;
+        if (moduleDepth(path) == depth && within(path, current) && endsWith(path, "." + name)) {
+          found = path;
+          ++matches;
+        }
+      }
+      if (matches != 1) return recorded;
+      current = found;
+    }
+    return current;
+  }
+
+  // The submodule a node belongs to. LibTorch's inliner records it for most
+  // nodes, but not for some control flow (the `if self.training` of a batch
+  // norm) nor always inside blocks: a node in a block takes the module of
+  // the `if` or loop around it; an `if` or loop takes the module whose
+  // attribute it reads, else that of the node making its input.
+  std::string inferModule(const GraphNode& node, const GraphNode* owner) const {
+    if (!node.source.module_path.empty()) return resolveModule(node.source.module_path);
+    if (owner != nullptr) return module_.at(owner->id);
+    // Ops of the root module's own code have no module either; only control
+    // flow is guessed, where the inliner is known to drop it.
+    if (node.blocks.empty()) return "";
+    for (const auto& input : node.inputs) {
+      const auto text = folded_.find(input);
+      if (text == folded_.end()) continue;
+      const auto dot = text->second.rfind('.');
+      if (dot == std::string::npos) continue;
+      const std::string owner_module = text->second.substr(0, dot);
+      if (options_.module_types.count(owner_module)) return owner_module;
+    }
+    for (const auto& input : node.inputs) {  // a check on a module's result
+      const auto made = producer_.find(input);
+      if (made != producer_.end() && !module_.at(made->second->id).empty()) {
+        return module_.at(made->second->id);
+      }
+    }
+    return "";
   }
 
   // Constants, attribute reads and lists built only of those are shown in
@@ -386,7 +461,7 @@ class ViewBuilder {
     std::string tooltip = node.text;
     if (!node.schema.empty()) tooltip += "\n" + node.schema;
     if (node.source.location.known()) tooltip += "\n" + node.source.location.str();
-    if (!node.source.module_path.empty()) tooltip += "\nmodule " + node.source.module_path;
+    if (const auto& module = module_.at(node.id); !module.empty()) tooltip += "\nmodule " + module;
     view.tooltip = tooltip;
     return view;
   }
@@ -394,7 +469,7 @@ class ViewBuilder {
   void emitBlock(const GraphBlock& block, size_t cluster, const std::string& context) {
     for (const auto& node : block.nodes) {
       if (isFolded(node) || !visible_.count(node.id)) continue;
-      const std::string& path = node.source.module_path;
+      const std::string& path = module_.at(node.id);
       if (collapsed(path)) {
         collapseInto(node, collapsedModule(cluster, context, path));
         continue;
@@ -497,13 +572,29 @@ class ViewBuilder {
 
   // ---- pass 4: edges and folded arguments --------------------------------
 
+  // A folded argument as a label line: "stride=[2, 2]". Nothing when it is
+  // the schema's default or an attribute of the node's own module (the
+  // weight of layer1.0.conv1 inside the box titled layer1.0.conv1); such
+  // lines stay in the tooltip.
+  static std::optional<std::string> argumentLine(const std::string& text,
+                                                 const std::string& argument,
+                                                 const std::string& fallback,
+                                                 const std::string& module) {
+    if (!fallback.empty() && text == fallback) return std::nullopt;
+    if (!module.empty() && startsWith(text, module + ".")) return std::nullopt;
+    if (argument.empty() || text == argument) return truncated(text);
+    return truncated(argument + "=" + text);
+  }
+
   void use(const std::string& value, size_t to, const std::string& argument,
-           EdgeKind kind = EdgeKind::kData, std::string label = "") {
+           EdgeKind kind = EdgeKind::kData, std::string label = "",
+           const std::string& fallback = "", const std::string& module = "") {
     if (auto text = folded_.find(value); text != folded_.end()) {
       ViewNode& node = view_.nodes[to];
-      if (node.kind != ViewNodeKind::kModule) {
-        node.details.push_back(
-            truncated(argument.empty() ? text->second : argument + "=" + text->second));
+      if (node.kind == ViewNodeKind::kModule) return;
+      arguments_[to] += "\n" + (argument.empty() ? text->second : argument + "=" + text->second);
+      if (auto line = argumentLine(text->second, argument, fallback, module)) {
+        node.details.push_back(*line);
       }
       return;
     }
@@ -527,9 +618,11 @@ class ViewBuilder {
       const bool loop = node.kind == "prim::Loop" && view_.nodes[to].kind == ViewNodeKind::kLoopHeader;
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         std::string argument;
+        std::string fallback;
         if (i < node.argument_names.size()) argument = node.argument_names[i];
+        if (i < node.argument_defaults.size()) fallback = node.argument_defaults[i];
         if (loop) argument = i == 0 ? "trips" : i == 1 ? "while" : "";
-        use(node.inputs[i], to, argument);
+        use(node.inputs[i], to, argument, EdgeKind::kData, "", fallback, module_.at(node.id));
       }
       if (view_.nodes[to].kind == ViewNodeKind::kModule) continue;
       for (size_t side = 0; side < 2 && node.kind == "prim::If"; ++side) {
@@ -604,10 +697,39 @@ class ViewBuilder {
     }
   }
 
+  // Around --focus, graph inputs and the return that no drawn edge reaches
+  // would float unattached; leave them out.
+  void dropUnconnectedEnds() {
+    std::set<size_t> touched;
+    for (const auto& edge : view_.edges) {
+      touched.insert(edge.from);
+      touched.insert(edge.to);
+    }
+    auto& root = clusters_[0].cluster.nodes;
+    root.erase(std::remove_if(root.begin(), root.end(),
+                              [&](size_t index) {
+                                const auto kind = view_.nodes[index].kind;
+                                return (kind == ViewNodeKind::kInput ||
+                                        kind == ViewNodeKind::kOutput) &&
+                                       !touched.count(index);
+                              }),
+               root.end());
+  }
+
   ViewCluster assemble(size_t index) {
     ViewCluster cluster = std::move(clusters_[index].cluster);
     for (size_t i = index + 1; i < clusters_.size(); ++i) {
-      if (clusters_[i].parent == static_cast<int>(index)) cluster.children.push_back(assemble(i));
+      if (clusters_[i].parent != static_cast<int>(index)) continue;
+      ViewCluster child = assemble(i);
+      // A leaf module of one op (conv1 : Conv2d) adds a frame and no
+      // information: its name moves into the op's label instead.
+      if (child.kind == ClusterKind::kModule && child.children.empty() &&
+          child.nodes.size() == 1 && !child.highlighted) {
+        view_.nodes[child.nodes.front()].module = child.label;
+        cluster.nodes.push_back(child.nodes.front());
+        continue;
+      }
+      cluster.children.push_back(std::move(child));
     }
     if (cluster.highlighted) ++view_.highlighted;
     return cluster;
@@ -621,6 +743,7 @@ class ViewBuilder {
   std::map<std::string, std::string> folded_;  // value -> label text
   std::map<std::string, const GraphNode*> producer_;
   std::map<size_t, const GraphNode*> parent_;  // node id -> enclosing if/loop
+  std::map<size_t, std::string> module_;       // node id -> submodule path
   std::vector<const GraphNode*> order_;        // drawn-kind nodes, pre-order
   size_t folded_count_ = 0;
   std::set<size_t> visible_;
@@ -633,6 +756,7 @@ class ViewBuilder {
   std::map<size_t, size_t> display_;          // node id -> view node
   std::map<std::string, size_t> value_node_;  // value -> view node making it
   std::map<size_t, size_t> merges_;           // if node id -> its endif node
+  std::map<size_t, std::string> arguments_;   // view node -> folded arguments
   std::map<std::pair<size_t, size_t>, size_t> empty_branches_;  // (if id, side) -> node
   std::map<size_t, size_t> control_clusters_;
   size_t output_node_ = 0;

@@ -41,6 +41,8 @@ struct GraphNode {
   std::string schema;
   /// Schema argument names, one per input when the schema matched.
   std::vector<std::string> argument_names;
+  /// Each argument's default as a constant would print; empty if none.
+  std::vector<std::string> argument_defaults;
   /// prim::Constant: its value as Python would write it ("1", "[2, 2]",
   /// "None", "Tensor(float32[3, 4])"). Empty for other nodes.
   std::string constant;

@@ -56,6 +56,9 @@ struct ViewNode {
   std::string id;  ///< stable: "n12" is node 12 of the pre-order walk
   ViewNodeKind kind = ViewNodeKind::kOp;
   std::string title;                 ///< "conv2d", "if", "layer1.0"
+  /// The module of a leaf module's only op, "conv1 : Conv2d", shown in the
+  /// label instead of a cluster of one.
+  std::string module;
   std::vector<std::string> details;  ///< folded arguments: "stride=[2, 2]"
   std::string location;              ///< "resnet.py:59"
   std::string tooltip;               ///< schema, full location, module, IR
