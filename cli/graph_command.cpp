@@ -1,6 +1,7 @@
 // jitscope graph MODEL -o OUT [--format svg|png|pdf|dot] [--method NAME]
 //                [--collapse DEPTH] [--focus SPOT --radius N]
 //                [--highlight AUDIT.json] [--reference SCRIPTED.pt]
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,7 @@ namespace jitscope::cli {
 namespace {
 
 // Above this many boxes dot's layout takes tens of seconds to minutes.
-constexpr size_t kSlowLayoutNodes = 1500;
+constexpr size_t kSlowLayoutNodes = 1000;
 
 ImageFormat chooseFormat(const std::string& name, const std::string& output) {
   if (!name.empty()) {
@@ -43,13 +44,33 @@ ImageFormat chooseFormat(const std::string& name, const std::string& output) {
 
 std::string fileName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-GraphView drawModel(const std::string& path, const std::string& method,
-                    GraphViewOptions options) {
+struct Drawable {
+  GraphModel graph;
+  std::map<std::string, std::string> module_types;
+};
+
+Drawable readModel(const std::string& path, const std::string& method) {
   // Drawing needs code and shapes, never the weights.
   const LoadedModel model = loadModel(path, TensorData::kSkip);
   const auto graph = methodGraph(*model.module, method, GraphForm::kInlined);
-  options.module_types = moduleTypeNames(*model.module);
-  return buildGraphView(buildGraphModel(*graph, method, /*inlined=*/true), options);
+  return {buildGraphModel(*graph, method, /*inlined=*/true), moduleTypeNames(*model.module)};
+}
+
+GraphView draw(const Drawable& model, GraphViewOptions options) {
+  options.module_types = model.module_types;
+  return buildGraphView(model.graph, options);
+}
+
+// The deepest --collapse that brings the drawing under the slow-layout size,
+// for the warning's advice; 0 when none does.
+size_t suggestedCollapse(const std::vector<Drawable>& models, GraphViewOptions options) {
+  for (size_t depth = 4; depth >= 1; --depth) {
+    options.collapse_depth = depth;
+    size_t drawn = 0;
+    for (const auto& model : models) drawn += draw(model, options).nodes.size();
+    if (drawn <= kSlowLayoutNodes) return depth;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -105,14 +126,21 @@ int runGraph(CommandContext& ctx) {
   if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
   if (!highlight_path.empty()) options.highlights = readAuditHighlights(highlight_path);
 
+  std::vector<Drawable> models;
+  models.push_back(readModel(model_path, method));
+  if (!reference_path.empty()) models.push_back(readModel(reference_path, method));
   std::vector<GraphView> views;
-  options.title = reference_path.empty() ? fmt::format("{}  {}", fileName(model_path), method)
-                                         : fileName(model_path);
-  views.push_back(drawModel(model_path, method, options));
-  if (!reference_path.empty()) {
-    options.title = "reference: " + fileName(reference_path);
-    options.id_prefix = "ref_";
-    views.push_back(drawModel(reference_path, method, options));
+  for (size_t i = 0; i < models.size(); ++i) {
+    GraphViewOptions view_options = options;
+    if (i == 1) {
+      view_options.title = "reference: " + fileName(reference_path);
+      view_options.id_prefix = "ref_";
+    } else if (!reference_path.empty()) {
+      view_options.title = fileName(model_path);
+    } else {
+      view_options.title = fmt::format("{}  {}", fileName(model_path), method);
+    }
+    views.push_back(draw(models[i], view_options));
   }
 
   size_t drawn = 0;
@@ -125,9 +153,14 @@ int runGraph(CommandContext& ctx) {
     }
   }
   if (drawn > kSlowLayoutNodes && format != ImageFormat::kDot) {
-    ctx.diagnostics.warning(fmt::format(
-        "drawing {} nodes: Graphviz may take minutes to lay this out; try --collapse 2 or --focus",
-        drawn));
+    const size_t depth = options.focus.empty() ? suggestedCollapse(models, options) : 0;
+    ctx.diagnostics.warning(
+        depth > 0 ? fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
+                                "--collapse {} draws it in under {}",
+                                drawn, depth, kSlowLayoutNodes)
+                  : fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
+                                "try --collapse 1 or --focus",
+                                drawn));
   }
 
   std::string bytes;
