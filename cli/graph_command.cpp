@@ -1,6 +1,7 @@
 // jitscope graph MODEL -o OUT [--format svg|png|pdf|dot] [--method NAME]
 //                [--collapse DEPTH] [--focus SPOT --radius N]
 //                [--highlight AUDIT.json] [--reference SCRIPTED.pt]
+//                [--inputs FILE.pt | --shape SPEC ...]
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/graph_model.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/audit_highlights.h"
 #include "jitscope/report/graph_dot.h"
@@ -49,10 +51,31 @@ struct Drawable {
   std::map<std::string, std::string> module_types;
 };
 
-Drawable readModel(const std::string& path, const std::string& method) {
+// Example inputs give edges their shapes: a file, or --shape specs.
+struct ExampleInputs {
+  std::string file;
+  std::vector<std::string> shapes;
+  bool given() const { return !file.empty() || !shapes.empty(); }
+};
+
+Drawable readModel(const std::string& path, const std::string& method,
+                   const ExampleInputs& inputs, Diagnostics& diagnostics) {
   // Drawing needs code and shapes, never the weights.
   const LoadedModel model = loadModel(path, TensorData::kSkip);
   const auto graph = methodGraph(*model.module, method, GraphForm::kInlined);
+  if (inputs.given()) {
+    std::vector<ShapeSpec> specs;
+    for (const auto& text : inputs.shapes) specs.push_back(parseShapeSpec(text));
+    const InputSet set = inputs.file.empty()
+                             ? generateInputs(specs, *model.module, method, /*seed=*/0)
+                             : readInputFile(inputs.file, *model.module, method);
+    const std::string stopped = propagateShapes(graph, set.args);
+    if (!stopped.empty()) {
+      diagnostics.warning(fmt::format("'{}': LibTorch's shape propagation stopped ({}); edges "
+                                      "it did not reach show types only",
+                                      path, stopped));
+    }
+  }
   return {buildGraphModel(*graph, method, /*inlined=*/true), moduleTypeNames(*model.module)};
 }
 
@@ -80,7 +103,7 @@ int runGraph(CommandContext& ctx) {
   syntax.usage =
       "MODEL -o OUT [--format svg|png|pdf|dot] [--method NAME] [--collapse DEPTH]\n"
       "                      [--focus NODE|FILE:LINE] [--radius N] [--highlight AUDIT.json]\n"
-      "                      [--reference SCRIPTED.pt]";
+      "                      [--reference SCRIPTED.pt] [--inputs FILE.pt | --shape SPEC ...]";
   syntax.description =
       "Draw a method's inlined graph with Graphviz, in-process. Constants and weights\n"
       "are folded into the labels of the ops that use them; each `if` branch and loop\n"
@@ -88,7 +111,9 @@ int runGraph(CommandContext& ctx) {
       "--collapse 2 draws every submodule two levels down as one box; --focus draws\n"
       "only the neighbourhood of a node (n42, %x.1) or a Python line (model.py:21).\n"
       "--highlight colours what an audit report (`audit --format json`) points at;\n"
-      "with --reference the scripted export is drawn beside the traced one.";
+      "with --reference the scripted export is drawn beside the traced one.\n"
+      "--inputs or --shape give example inputs, from which LibTorch's shape\n"
+      "propagation labels edges with dtype and sizes.";
   std::string model_path;
   std::string output;
   std::string format_name;
@@ -96,6 +121,7 @@ int runGraph(CommandContext& ctx) {
   std::string highlight_path;
   std::string reference_path;
   GraphViewOptions options;
+  ExampleInputs inputs;
   int collapse = -1;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
@@ -106,7 +132,9 @@ int runGraph(CommandContext& ctx) {
       ("focus", po::value(&options.focus), "draw only around a node id (n42), a value (%x.1) or FILE:LINE")
       ("radius", po::value(&options.radius)->default_value(3), "steps along edges kept around --focus")
       ("highlight", po::value(&highlight_path), "colour the findings of `jitscope audit --format json`")
-      ("reference,r", po::value(&reference_path), "also draw this model (e.g. the scripted export) beside it");
+      ("reference,r", po::value(&reference_path), "also draw this model (e.g. the scripted export) beside it")
+      ("inputs,i", po::value(&inputs.file), "torch.save'd example inputs: edges get shapes")
+      ("shape", po::value(&inputs.shapes)->multitoken(), "generated example input, e.g. 1x3x224x224:float32 (edges get shapes)");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
@@ -123,12 +151,17 @@ int runGraph(CommandContext& ctx) {
   if (collapse == 0 || collapse < -1) {
     throw UsageError("--collapse takes a depth of 1 or more (1 = children of the root module)");
   }
+  if (!inputs.file.empty() && !inputs.shapes.empty()) {
+    throw UsageError("--inputs and --shape both give example inputs; pass one of them");
+  }
   if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
   if (!highlight_path.empty()) options.highlights = readAuditHighlights(highlight_path);
 
   std::vector<Drawable> models;
-  models.push_back(readModel(model_path, method));
-  if (!reference_path.empty()) models.push_back(readModel(reference_path, method));
+  models.push_back(readModel(model_path, method, inputs, ctx.diagnostics));
+  if (!reference_path.empty()) {
+    models.push_back(readModel(reference_path, method, inputs, ctx.diagnostics));
+  }
   std::vector<GraphView> views;
   for (size_t i = 0; i < models.size(); ++i) {
     GraphViewOptions view_options = options;

@@ -4,6 +4,7 @@
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/shape_analysis.h>
 
 #include <iomanip>
 #include <sstream>
@@ -104,6 +105,23 @@ GraphModel buildGraphModel(const torch::jit::Graph& graph, std::string method,
   size_t next_id = 0;
   model.body = buildBlock(*graph.block(), next_id);
   return model;
+}
+
+std::string propagateShapes(const std::shared_ptr<torch::jit::Graph>& graph,
+                            const std::vector<c10::IValue>& args) {
+  const auto inputs = graph->inputs();
+  for (size_t i = 0; i < args.size() && i + 1 < inputs.size(); ++i) {
+    if (args[i].isTensor()) {
+      inputs[i + 1]->setType(c10::TensorType::create(args[i].toTensor()));
+    }
+  }
+  try {
+    torch::jit::PropagateInputShapes(graph);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return what.substr(0, what.find('\n'));
+  }
+  return "";
 }
 
 }  // namespace jitscope

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@
 
 namespace torch::jit {
 struct Graph;
+}
+namespace c10 {
+struct IValue;
 }
 
 namespace jitscope {
@@ -58,5 +62,13 @@ struct GraphModel {
 
 GraphModel buildGraphModel(const torch::jit::Graph& graph, std::string method,
                            bool inlined);
+
+/// Gives the graph's inputs the complete types of example arguments (after
+/// self) and runs LibTorch's shape propagation, so that value types carry
+/// dtype and sizes where the ops allow ("Float(1, 64, 56, 56)"). Returns
+/// an empty string, or why LibTorch's analysis stopped (types already set
+/// stay). The graph should be a copy: its types change.
+std::string propagateShapes(const std::shared_ptr<torch::jit::Graph>& graph,
+                            const std::vector<c10::IValue>& args);
 
 }  // namespace jitscope
