@@ -1,6 +1,6 @@
 // jitscope opt MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]
 //              [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]
-//              [--format text|json]
+//              [--verify INPUTS.pt | --bisect INPUTS.pt [--rtol X] [--atol X]] [--format text|json]
 #include <string>
 #include <vector>
 
@@ -11,10 +11,12 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
 #include "jitscope/passes/pipeline.h"
 #include "jitscope/passes/registry.h"
 #include "jitscope/report/output_format.h"
 #include "jitscope/report/passes_render.h"
+#include "jitscope/validators/pass_check.h"
 
 namespace jitscope::cli {
 namespace {
@@ -45,13 +47,17 @@ int runOpt(CommandContext& ctx) {
   syntax.usage =
       "MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]\n"
       "                    [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]\n"
-      "                    [--format text|json]";
+      "                    [--verify INPUTS.pt | --bisect INPUTS.pt] [--rtol X] [--atol X] [--format text|json]";
   syntax.description =
       "Run LibTorch's graph passes on a model, in the order given, and report what\n"
       "each changed: nodes before and after, op kinds that appeared or vanished,\n"
       "time. -o saves the result (it loads again in Python and C++). Presets:\n"
       "'inference' (eval, freeze, folding, cleanup), 'mobile' (plus XNNPACK\n"
-      "prepacking), 'cleanup' (no freezing). 'jitscope passes' lists the passes.";
+      "prepacking), 'cleanup' (no freezing). 'jitscope passes' lists the passes.\n"
+      "--verify runs the original and the result on torch.save'd inputs and fails\n"
+      "(exit 1, nothing written) when outputs differ beyond the tolerance (default:\n"
+      "torch.testing.assert_close's for the dtype); --bisect checks after every pass\n"
+      "and names the first that changes the outputs.";
   std::string model_path;
   std::vector<std::string> pass_lists;
   std::string preset_name;
@@ -59,6 +65,9 @@ int runOpt(CommandContext& ctx) {
   std::vector<std::string> methods;
   std::vector<std::string> print_after;
   std::string format_name;
+  std::string verify_inputs;
+  std::string bisect_inputs;
+  CompareOptions compare;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("passes,p", po::value(&pass_lists)->multitoken(), "comma-separated passes, run in order")
@@ -68,6 +77,10 @@ int runOpt(CommandContext& ctx) {
       ("print-ir-after", po::value(&print_after)->multitoken(), "print the IR after these passes")
       ("print-ir-after-all", po::bool_switch(), "print the IR after every pass")
       ("print-ir-after-change", po::bool_switch(), "print the IR after every pass that changed it")
+      ("verify", po::value(&verify_inputs), "compare outputs of original and result on these inputs")
+      ("bisect", po::value(&bisect_inputs), "compare after each pass; name the first that changes outputs")
+      ("rtol", po::value<double>(), "relative tolerance for --verify/--bisect (default: per dtype)")
+      ("atol", po::value<double>(), "absolute tolerance for --verify/--bisect (default: per dtype)")
       ("format,f", po::value(&format_name)->default_value("text"), "statistics as text or json");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
@@ -108,6 +121,15 @@ int runOpt(CommandContext& ctx) {
     throw UsageError("use one of --print-ir-after, --print-ir-after-all and --print-ir-after-change");
   }
 
+  if (!verify_inputs.empty() && !bisect_inputs.empty()) {
+    throw UsageError("use one of --verify and --bisect");
+  }
+  if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
+  if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
+  if ((vm->count("rtol") || vm->count("atol")) && verify_inputs.empty() && bisect_inputs.empty()) {
+    throw UsageError("--rtol and --atol apply to --verify or --bisect");
+  }
+
   PipelineOptions options;
   options.methods = methods;
   options.model_path = model_path;
@@ -122,13 +144,25 @@ int runOpt(CommandContext& ctx) {
   OptSummary summary;
   summary.model = model_path;
   summary.pipeline = pipeline;
-  summary.report = runPipeline(*model.module, passes, options);
-  if (!output.empty()) {
+  const std::string& check_inputs = verify_inputs.empty() ? bisect_inputs : verify_inputs;
+  if (check_inputs.empty()) {
+    summary.report = runPipeline(*model.module, passes, options);
+  } else {
+    const InputSet inputs = readInputFile(check_inputs, *model.module);
+    summary.check_mode = verify_inputs.empty() ? OutputCheck::kBisect : OutputCheck::kVerify;
+    summary.checked =
+        runCheckedPipeline(*model.module, passes, options, inputs, compare, *summary.check_mode);
+    summary.report = summary.checked.report;
+  }
+  const bool outputs_differ = summary.check_mode && !summary.checked.ok();
+  if (outputs_differ && !output.empty()) {
+    ctx.diagnostics.error(fmt::format("outputs differ beyond the tolerance; '{}' not written", output));
+  } else if (!output.empty()) {
     saveModel(*model.module, output);
     summary.output = output;
   }
   writeOutput(format == OutputFormat::kJson ? renderOptJson(summary) : renderOptText(summary));
-  return toInt(ExitCode::kOk);
+  return toInt(outputs_differ ? ExitCode::kFindings : ExitCode::kOk);
 }
 
 }  // namespace jitscope::cli

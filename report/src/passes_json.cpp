@@ -14,6 +14,40 @@ ordered_json needsJson(PassNeeds needs) {
   return list;
 }
 
+ordered_json comparisonJson(const OutputComparison& comparison) {
+  ordered_json outputs = ordered_json::array();
+  for (const auto& out : comparison.outputs) {
+    outputs.push_back({{"path", out.path},
+                       {"ok", out.ok},
+                       {"dtype", out.dtype},
+                       {"shape", out.shape},
+                       {"rtol", out.tolerance.rtol},
+                       {"atol", out.tolerance.atol},
+                       {"max_abs_diff", out.max_abs_diff},
+                       {"max_rel_diff", out.max_rel_diff},
+                       {"mismatched", out.mismatched},
+                       {"total", out.total},
+                       {"structure_error", out.structure_error.empty() ? ordered_json(nullptr)
+                                                                       : ordered_json(out.structure_error)}});
+  }
+  return ordered_json{{"ok", comparison.ok}, {"outputs", outputs}};
+}
+
+ordered_json checksJson(const OptSummary& summary) {
+  const CheckedPipeline& c = summary.checked;
+  ordered_json checks = ordered_json::array();
+  for (const auto& check : c.checks) {
+    checks.push_back({{"after", check.pass}, {"comparison", comparisonJson(check.comparison)}});
+  }
+  return ordered_json{
+      {"mode", *summary.check_mode == OutputCheck::kVerify ? "verify" : "bisect"},
+      {"inputs", c.inputs},
+      {"ok", c.ok()},
+      {"first_difference",
+       c.first_difference ? ordered_json(c.checks[*c.first_difference].pass) : ordered_json(nullptr)},
+      {"checks", checks}};
+}
+
 }  // namespace
 
 std::string renderPassListJson(const std::vector<PassInfo>& passes, const std::vector<Preset>& presets) {
@@ -60,6 +94,7 @@ std::string renderOptJson(const OptSummary& summary) {
                       {"count_changes", pass.count_changes}});
   }
   out["passes"] = passes;
+  out["check"] = summary.check_mode ? checksJson(summary) : ordered_json(nullptr);
   return out.dump(2) + "\n";
 }
 

@@ -23,6 +23,45 @@ std::string percent(size_t before, size_t after) {
   return fmt::format(" ({:+.0f}%)", change);
 }
 
+std::string describeOutputs(const OutputComparison& comparison) {
+  std::vector<std::string> parts;
+  for (const auto& out : comparison.outputs) {
+    if (!out.structure_error.empty()) {
+      parts.push_back(fmt::format("{}: {}", out.path, out.structure_error));
+    } else if (!out.ok) {
+      parts.push_back(fmt::format("{}: {} of {} elements beyond rtol {:g} atol {:g}, max |diff| {:.3g}", out.path,
+                                  out.mismatched, out.total, out.tolerance.rtol, out.tolerance.atol,
+                                  out.max_abs_diff));
+    }
+  }
+  if (parts.empty()) {
+    double worst = 0;
+    for (const auto& out : comparison.outputs) worst = std::max(worst, out.max_abs_diff);
+    return fmt::format("same within tolerance (max |diff| {:.3g})", worst);
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::string renderChecks(const OptSummary& summary) {
+  const CheckedPipeline& c = summary.checked;
+  if (*summary.check_mode == OutputCheck::kVerify) {
+    const auto& last = c.checks.front();
+    return fmt::format("verify on {}: {}: {}\n", c.inputs, c.ok() ? "ok" : "OUTPUTS DIFFER",
+                       describeOutputs(last.comparison));
+  }
+  size_t width = 4;
+  for (const auto& check : c.checks) width = std::max(width, check.pass.size());
+  std::string out = fmt::format("bisect on {}:\n", c.inputs);
+  for (const auto& check : c.checks) {
+    out += fmt::format("  {:<{}}  {}\n", check.pass, width,
+                       check.comparison.ok ? "same" : "DIFFERS: " + describeOutputs(check.comparison));
+  }
+  out += c.first_difference
+             ? fmt::format("first pass that changes the outputs: {}\n", c.checks[*c.first_difference].pass)
+             : "no pass changes the outputs beyond the tolerance\n";
+  return out;
+}
+
 }  // namespace
 
 std::string renderPassListText(const std::vector<PassInfo>& passes, const std::vector<Preset>& presets) {
@@ -68,6 +107,7 @@ std::string renderOptText(const OptSummary& summary) {
   out += fmt::format("total: {} -> {} nodes{}, {} op kinds -> {}, passes {:.1f} ms\n", r.nodes_before,
                      r.nodes_after, percent(r.nodes_before, r.nodes_after), r.ops_before.size(),
                      r.ops_after.size(), r.seconds * 1e3);
+  if (summary.check_mode) out += renderChecks(summary);
   if (!summary.output.empty()) out += fmt::format("wrote {}\n", summary.output);
   return out;
 }
