@@ -63,23 +63,36 @@ Module prepare(const Module& loaded, BenchVariant variant, const c10::Device& de
   return module;
 }
 
-VariantTiming timeVariant(Module& module, const std::vector<IValue>& args, const BenchOptions& options) {
+// Note [Interleaved timing]
+// The variants are timed in rounds, one call of each per round, not one
+// variant after another: on a shared machine the load drifts over seconds,
+// and timing variants back to back would charge that drift to whichever
+// ran during the busy stretch.
+std::vector<std::vector<double>> timeInterleaved(std::vector<Module>& modules, const std::vector<IValue>& args,
+                                                 const BenchOptions& options) {
   const bool cuda = options.device == BenchDevice::kCuda;
-  auto call = [&] {
+  auto call = [&](Module& module) {
     std::vector<IValue> stack = args;
     module.forward(std::move(stack));
   };
-  for (size_t i = 0; i < options.warmup; ++i) call();
-  if (cuda) torch::cuda::synchronize();
-  std::vector<double> samples;
-  samples.reserve(options.iterations);
-  for (size_t i = 0; i < options.iterations; ++i) {
-    const auto start = Clock::now();
-    call();
-    if (cuda) torch::cuda::synchronize();  // kernels are asynchronous
-    const std::chrono::duration<double, std::milli> elapsed = Clock::now() - start;
-    samples.push_back(elapsed.count());
+  for (auto& module : modules) {
+    for (size_t i = 0; i < options.warmup; ++i) call(module);
   }
+  if (cuda) torch::cuda::synchronize();
+  std::vector<std::vector<double>> samples(modules.size());
+  for (size_t i = 0; i < options.iterations; ++i) {
+    for (size_t v = 0; v < modules.size(); ++v) {
+      const auto start = Clock::now();
+      call(modules[v]);
+      if (cuda) torch::cuda::synchronize();  // kernels are asynchronous
+      const std::chrono::duration<double, std::milli> elapsed = Clock::now() - start;
+      samples[v].push_back(elapsed.count());
+    }
+  }
+  return samples;
+}
+
+VariantTiming summarize(std::vector<double> samples) {
   std::sort(samples.begin(), samples.end());
   VariantTiming timing;
   timing.median_ms = quantile(samples, 0.5);
@@ -132,20 +145,29 @@ BenchReport benchmarkModel(const Module& loaded, const std::vector<IValue>& args
   for (const auto& arg : args) device_args.push_back(toDevice(arg, device));
 
   at::NoGradGuard no_grad;
-  for (const BenchVariant variant : options.variants) {
-    try {
+  std::vector<Module> modules;
+  std::vector<double> prepare_seconds;
+  const BenchVariant* current = nullptr;
+  try {
+    for (const BenchVariant& variant : options.variants) {
+      current = &variant;
       const auto start = Clock::now();
-      Module module = prepare(loaded, variant, device);
-      const std::chrono::duration<double> prepared = Clock::now() - start;
-      VariantTiming timing = timeVariant(module, device_args, options);
-      timing.variant = toString(variant);
-      timing.prepare_seconds = prepared.count();
-      timing.nodes = countOps(*methodGraph(module, "forward", GraphForm::kInlined), "forward").nodes;
-      report.variants.push_back(timing);
-    } catch (const c10::Error& e) {
-      throw InputError(options.model_path, fmt::format("variant '{}' failed to run: {}", toString(variant),
-                                                       firstLine(e.what_without_backtrace())));
+      modules.push_back(prepare(loaded, variant, device));
+      prepare_seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     }
+    current = nullptr;
+    const auto samples = timeInterleaved(modules, device_args, options);
+    for (size_t v = 0; v < modules.size(); ++v) {
+      VariantTiming timing = summarize(samples[v]);
+      timing.variant = toString(options.variants[v]);
+      timing.prepare_seconds = prepare_seconds[v];
+      timing.nodes = countOps(*methodGraph(modules[v], "forward", GraphForm::kInlined), "forward").nodes;
+      report.variants.push_back(timing);
+    }
+  } catch (const c10::Error& e) {
+    const std::string what = current ? fmt::format("variant '{}' cannot be prepared", toString(*current))
+                                     : std::string("the model fails on the inputs");
+    throw InputError(options.model_path, fmt::format("{}: {}", what, firstLine(e.what_without_backtrace())));
   }
   return report;
 }
