@@ -175,6 +175,20 @@ TEST(InferencePreset, FoldsBatchNormAndDropout) {
   EXPECT_EQ(bert_report.ops_after.count("aten::dropout"), 0u);
 }
 
+TEST(MobilePreset, PrepacksResnetSavesLoadsAndKeepsOutputs) {
+  const std::vector<IValue> inputs = readInputs("inputs/resnet18.pt");
+  Module original = loaded("resnet18.traced.pt").clone();
+  original.eval();
+  const auto expected = run(original, inputs);
+  Module module = loaded("resnet18.traced.pt").clone();
+  const auto report = runPipeline(module, resolvePasses(findPreset("mobile")->passes), {});
+  EXPECT_EQ(report.ops_after.count("aten::_convolution"), 0u);
+  EXPECT_GT(report.ops_after.count("prepacked::conv2d_clamp_run"), 0u);
+  const std::string saved = ::testing::TempDir() + "/mobile_resnet18.pt";
+  saveModel(module, saved);
+  expectClose(run(*loadModel(saved).module, inputs), expected);
+}
+
 TEST(Pipeline, StatsNameWhatAppearedAndVanished) {
   Module module = loaded("resnet18.traced.pt").clone();
   const auto report = runPipeline(module, resolvePasses({"eval", "freeze", "fold_frozen_conv_bn", "dce"}), {});
