@@ -1,7 +1,8 @@
 // One small wrapper per LibTorch pass, and the registry table built from
 // passes.def. Every LibTorch pass header is included here and nowhere else,
-// so version differences between LibTorch 1.13 and 2.x stay in this file
-// (through core/torch_compat.h).
+// so version differences between LibTorch 1.13 and 2.x stay in this file.
+// Today the signatures used are the same in both; a difference would be
+// spelled with JITSCOPE_TORCH_AT_LEAST from core/torch_compat.h.
 #include "builtin_passes.h"
 
 #include <torch/csrc/jit/api/module.h>
@@ -28,8 +29,6 @@
 #include <torch/csrc/jit/passes/remove_exceptions.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 #include <torch/csrc/jit/passes/xnnpack_rewrite.h>
-
-#include "jitscope/core/torch_compat.h"
 
 namespace jitscope {
 namespace {

@@ -25,11 +25,18 @@ fi
   echo "cpu cores: $(nproc)"
 } | tee "$out/versions.txt"
 
-for model in resnet18 bert_tiny; do
+# bert_tiny.traced bakes device "cpu" into aten::arange (a tracing pitfall),
+# so on CUDA it is expected to fail with a device mismatch (exit 3); the
+# scripted export follows its input's device. A failure is recorded in the
+# .txt file and the script goes on.
+for model in resnet18.traced bert_tiny.traced bert_tiny.scripted; do
+  inputs="$models/inputs/${model%%.*}.pt"
   for device in cuda cpu; do
-    args=("$models/$model.traced.pt" --inputs "$models/inputs/$model.pt" --device "$device"
-          --warmup 20 --iters 200)
-    "$jitscope" bench "${args[@]}" | tee "$out/$model.$device.txt"
-    "$jitscope" bench "${args[@]}" --format json > "$out/$model.$device.json"
+    args=("$models/$model.pt" --inputs "$inputs" --device "$device" --warmup 20 --iters 200)
+    if ! "$jitscope" bench "${args[@]}" > "$out/$model.$device.txt" 2>&1; then
+      echo "bench-cuda: $model on $device failed (see $model.$device.txt)" >&2
+    fi
+    cat "$out/$model.$device.txt"
+    "$jitscope" bench "${args[@]}" --format json > "$out/$model.$device.json" 2>/dev/null || true
   done
 done
