@@ -1,6 +1,7 @@
 // jitscope opt MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]
 //              [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]
 //              [--verify INPUTS.pt | --bisect INPUTS.pt [--rtol X] [--atol X]] [--format text|json]
+#include <algorithm>
 #include <string>
 #include <vector>
 

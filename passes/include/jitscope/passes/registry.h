@@ -53,6 +53,8 @@ const PassInfo* findPass(std::string_view name);
 
 /// Registers a pass outside passes.def. Only test builds call this (a pass
 /// that deliberately changes outputs, for --bisect tests); see STYLE.md §1.
+/// Call it before resolving names: it may move the table, so PassInfo
+/// pointers obtained earlier must not be used afterwards.
 void registerTestPass(PassInfo info);
 
 /// Registered names close to `name`: the closest by edit distance, then
