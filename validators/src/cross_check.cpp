@@ -140,6 +140,9 @@ IValue loadValue(const std::string& path) {
 
 CheckReport crossCheck(const CheckOptions& options) {
   const auto start = Clock::now();
+  // Inference only: no autograd graph is recorded (as torch.no_grad() in
+  // Python), and the saved outputs do not require grad.
+  const at::NoGradGuard no_grad;
   CheckReport report;
   report.method = options.method;
   if (options.devices.empty() || options.devices.size() > 2) {
