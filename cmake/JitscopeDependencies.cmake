@@ -42,3 +42,34 @@ set(JITSCOPE_TORCH_PCH
     <torch/csrc/jit/api/module.h>
     <torch/csrc/jit/ir/ir.h>
     <torch/csrc/jit/frontend/source_range.h>)
+
+# Graphviz (cgraph + gvc) renders graphs in-process. Its plugins are linked
+# directly rather than discovered through Graphviz's config file, so the
+# binary also works where the libraries were unpacked into a private prefix
+# (the GPU machine; see docs/building.md). The cairo plugin (PNG, PDF) is
+# optional: where its cairo/pango libraries are missing, pass
+# -DJITSCOPE_GRAPHVIZ_CAIRO=OFF and jitscope writes SVG and DOT only.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(GRAPHVIZ REQUIRED IMPORTED_TARGET libgvc libcgraph)
+pkg_get_variable(_jitscope_gv_libdir libgvc libdir)
+set(_jitscope_gv_dirs ${GRAPHVIZ_LIBRARY_DIRS} $ENV{PKG_CONFIG_SYSROOT_DIR}${_jitscope_gv_libdir}
+    ${_jitscope_gv_libdir})
+function(jitscope_find_gvplugin var name)
+  find_file(${var} NAMES libgvplugin_${name}.so.6 libgvplugin_${name}.so
+            PATHS ${_jitscope_gv_dirs} PATH_SUFFIXES graphviz NO_DEFAULT_PATH)
+endfunction()
+jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_CORE core)
+jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_DOT dot_layout)
+if(NOT JITSCOPE_GVPLUGIN_CORE OR NOT JITSCOPE_GVPLUGIN_DOT)
+  message(FATAL_ERROR "Graphviz plugins libgvplugin_core/libgvplugin_dot_layout not found "
+                      "under ${_jitscope_gv_dirs}; install libgraphviz-dev")
+endif()
+option(JITSCOPE_GRAPHVIZ_CAIRO "Link Graphviz's cairo plugin for PNG and PDF output" ON)
+if(JITSCOPE_GRAPHVIZ_CAIRO)
+  jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_PANGO pango)
+  if(NOT JITSCOPE_GVPLUGIN_PANGO)
+    message(STATUS "Graphviz cairo plugin not found: PNG and PDF output disabled")
+    set(JITSCOPE_GRAPHVIZ_CAIRO OFF)
+  endif()
+endif()
+message(STATUS "Graphviz ${GRAPHVIZ_libgvc_VERSION}: PNG/PDF ${JITSCOPE_GRAPHVIZ_CAIRO}")

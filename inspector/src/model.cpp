@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 
@@ -91,6 +92,16 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
   }
   inputLoaded();
   return model;
+}
+
+void saveModel(const torch::jit::Module& module, const std::string& path) {
+  AtomicFile file(path);
+  try {
+    module.save(file.tempPath());
+  } catch (const c10::Error& e) {
+    throw InputError(path, "cannot save the module: " + firstLine(e.what_without_backtrace()));
+  }
+  file.commit();
 }
 
 std::vector<std::string> methodNames(const torch::jit::Module& module) {

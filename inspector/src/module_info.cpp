@@ -101,6 +101,16 @@ ProvenanceEvidence describeTree(const torch::jit::Module& module, const std::str
 
 }  // namespace
 
+std::map<std::string, std::string> moduleTypeNames(const torch::jit::Module& module) {
+  std::map<std::string, std::string> types;
+  for (const auto& child : module.named_modules()) {
+    if (child.name.empty()) continue;
+    const std::string type = cleanTypeName(child.value.type()->name()->qualifiedName());
+    types[child.name] = type.substr(type.rfind('.') + 1);
+  }
+  return types;
+}
+
 ModuleInfo describeModel(const LoadedModel& model) {
   const torch::jit::Module& module = *model.module;
   ModuleInfo info;

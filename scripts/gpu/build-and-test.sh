@@ -15,11 +15,15 @@ mkdir -p "$out" "$deps"
 for deb in "$root"/.deps/debs/*.deb; do dpkg -x "$deb" "$deps"; done
 python3 -c 'import torch, torchvision; print("torch", torch.__version__, "torchvision", torchvision.__version__, "cuda", torch.cuda.is_available())'
 torch_prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
-export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:$deps/usr/lib/x86_64-linux-gnu/graphviz${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Graphviz from the unpacked .debs, found through pkg-config; the machine has
+# no cairo/pango, so PNG/PDF output is left out (SVG and DOT work).
+export PKG_CONFIG_PATH="$deps/usr/lib/x86_64-linux-gnu/pkgconfig"
+export PKG_CONFIG_SYSROOT_DIR="$deps"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" \
-  -DJITSCOPE_PYTHON="$(command -v python3)" 2>&1 | tail -5
+  -DJITSCOPE_PYTHON="$(command -v python3)" -DJITSCOPE_GRAPHVIZ_CAIRO=OFF 2>&1 | tail -5
 time cmake --build "$build" --parallel "$(nproc)" 2>&1 | tail -5 | tee "$out/build.log"
 (cd "$build" && ctest --output-on-failure --parallel 8 --timeout 300) 2>&1 | tee "$out/ctest.log" | tail -15
 

@@ -9,5 +9,7 @@ cd "$root/.deps/debs"
 apt-get download -qq \
   libfmt9 libfmt-dev \
   libboost-program-options1.74.0 libboost-program-options1.74-dev libboost1.74-dev \
-  nlohmann-json3-dev libgtest-dev googletest
+  nlohmann-json3-dev libgtest-dev googletest \
+  libgraphviz-dev libgvc6 libcgraph6 libcdt5 libpathplan4 libxdot4 libgvpr2 \
+  liblab-gamut1 libgts-0.7-5 libgd3 libltdl7 libwebp7
 ls -1 "$root/.deps/debs"

@@ -28,12 +28,18 @@ import sys
 import tempfile
 import time
 
-# Extra arguments per subcommand; {out} is the run's scratch folder. Every
-# subcommand `jitscope --help` lists must have a row.
+# Extra arguments per subcommand; {out} is the run's scratch folder, {path}
+# the corpus file. Every subcommand `jitscope --help` lists must have a row;
+# None marks one that reads no model file (nothing to feed it).
 EXTRA_ARGS = {
     "info": [],
     "dump": [],
+    "graph": ["-o", "{out}/graph.svg"],
     "audit": ["--counterexample-dir", "{out}"],
+    "passes": None,
+    "opt": ["--preset", "inference", "-o", "{out}/opt.pt"],
+    "bench": ["--shape", "1x3x32x32", "--warmup", "0", "--iters", "1"],
+    "check": ["--against", "{path}", "--shape", "1x3x32x32", "--save-outputs", "{out}/outputs.pt"],
 }
 
 
@@ -46,7 +52,7 @@ def subcommands(jitscope):
 def run_one(jitscope, command, path, timeout):
     scratch = tempfile.mkdtemp(prefix="jitscope-corpus-")
     try:
-        args = [jitscope, command, path] + [a.format(out=scratch) for a in EXTRA_ARGS[command]]
+        args = [jitscope, command, path] + [a.format(out=scratch, path=path) for a in EXTRA_ARGS[command]]
         start = time.monotonic()
         try:
             proc = subprocess.run(args, cwd=scratch, capture_output=True, text=True, errors="replace",
@@ -98,6 +104,10 @@ def main():
         print(f"corpus: only {len(corpus)} files in {args.corpus}/corpus.json", file=sys.stderr)
         return 1
 
+    skipped = [c for c in commands if EXTRA_ARGS[c] is None]
+    commands = [c for c in commands if EXTRA_ARGS[c] is not None]
+    if skipped:
+        print(f"corpus: {', '.join(skipped)} read no model file; not run", file=sys.stderr)
     runs = [(c, os.path.join(args.corpus, name)) for name in sorted(corpus) for c in commands]
     failures = 0
     start = time.monotonic()

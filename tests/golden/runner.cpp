@@ -6,7 +6,7 @@
 //   # CHECK: Provenance: traced
 //
 // A file holds one or more cases, each starting at a RUN line. The command
-// runs in a shell; its stdout, then its stderr with each line prefixed by
+// runs in a subshell (so && and ; chains are captured whole); its stdout, then its stderr with each line prefixed by
 // "stderr: ", is checked with torch's FileCheck against the case's CHECK,
 // CHECK-NEXT, CHECK-SAME, CHECK-NOT, CHECK-COUNT-N and CHECK-DAG lines.
 // %jitscope, %models, %s (this file's folder) and %t (a fresh temporary
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     const std::string out_path = fmt::format("/tmp/jitscope-golden-{}.out", ::getpid());
     const std::string err_path = fmt::format("/tmp/jitscope-golden-{}.err", ::getpid());
     const int status = std::system(
-        fmt::format("{} >{} 2>{} </dev/null", command, out_path, err_path).c_str());
+        fmt::format("( {} ) >{} 2>{} </dev/null", command, out_path, err_path).c_str());
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     const std::string out = readFile(out_path);
     const std::string err = readFile(err_path);

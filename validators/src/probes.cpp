@@ -24,12 +24,6 @@ namespace {
 
 using c10::IValue;
 
-std::vector<char> readBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot read input file");
-  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
-}
-
 // Applies `f` to every tensor inside `value` (tuples, lists, dicts).
 IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::Tensor&)>& f) {
   if (value.isTensor()) return f(value.toTensor());
@@ -210,47 +204,6 @@ std::string stem(const std::string& path) {
 }
 
 }  // namespace
-
-std::vector<std::vector<IValue>> loadInputSets(const std::vector<std::string>& files,
-                                               const torch::jit::Module& module) {
-  std::vector<std::vector<IValue>> sets;
-  const auto& schema = module.get_method("forward").function().getSchema();
-  const size_t expected = schema.arguments().size() - 1;  // minus self
-  for (const auto& file : files) {
-    IValue value;
-    checkTensorFile(file);  // before LibTorch: sizes, globals, layout
-    try {
-      value = torch::jit::pickle_load(readBytes(file));
-    } catch (const c10::Error& e) {
-      throw InputError(file, "cannot read inputs (expected a file written by torch.save): " +
-                                 firstLine(e.what_without_backtrace()));
-    }
-    std::vector<IValue> args;
-    if (value.isTuple()) {
-      for (const auto& item : value.toTupleRef().elements()) args.push_back(item);
-    } else if (value.isList()) {
-      for (const auto& item : value.toListRef()) args.push_back(item);
-    } else if (value.isGenericDict()) {
-      const auto dict = value.toGenericDict();
-      for (size_t i = 1; i < schema.arguments().size(); ++i) {
-        const auto& name = schema.arguments()[i].name();
-        if (!dict.contains(name)) {
-          throw InputError(file, fmt::format("inputs have no entry '{}' for argument {} of forward",
-                                             name, i - 1));
-        }
-        args.push_back(dict.at(name));
-      }
-    } else {
-      args.push_back(value);
-    }
-    if (args.size() != expected) {
-      throw InputError(file, fmt::format("holds {} input(s) but forward takes {} ({})", args.size(),
-                                         expected, c10::str(schema)));
-    }
-    sets.push_back(std::move(args));
-  }
-  return sets;
-}
 
 ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                                    const torch::jit::Module& reference,

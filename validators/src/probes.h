@@ -31,12 +31,6 @@ struct ProbeOutcome {
   std::map<std::pair<std::string, size_t>, unsigned> branch_sides;
 };
 
-/// Reads torch.save'd input files (a tensor, a tuple/list of tensors, or a
-/// dict keyed by argument name) as argument lists for `module.forward`.
-/// Throws InputError naming the file and the mismatch.
-std::vector<std::vector<c10::IValue>> loadInputSets(const std::vector<std::string>& files,
-                                                    const torch::jit::Module& module);
-
 ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                                    const torch::jit::Module& reference,
                                    const std::vector<std::vector<c10::IValue>>& input_sets,

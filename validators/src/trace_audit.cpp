@@ -13,6 +13,7 @@
 #include "ir_checks.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/validators/python_source.h"
 #include "probes.h"
@@ -151,7 +152,8 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
         throw InputError(options.counterexample_dir,
                          "cannot create the counterexample folder: " + error.message());
       }
-      const auto sets = loadInputSets(options.inputs, module);
+      std::vector<std::vector<c10::IValue>> sets;
+      for (const auto& file : options.inputs) sets.push_back(readInputFile(file, module).args);
       const ProbeOutcome outcome =
           probeAgainstReference(module, *reference.module, sets, model.archive.path, options);
       report.probes_run = outcome.probes_run;

@@ -14,6 +14,13 @@
 namespace jitscope {
 
 struct LoadedModel;
+}  // namespace jitscope
+
+namespace torch::jit {
+struct Module;
+}  // namespace torch::jit
+
+namespace jitscope {
 
 /// Parameters or buffers of the whole module tree.
 struct TensorSummary {
@@ -65,6 +72,10 @@ struct ModuleInfo {
 
 /// Describes a loaded model. Pure analysis: no output, no side effects.
 ModuleInfo describeModel(const LoadedModel& model);
+
+/// Submodule path -> short class name ("layer1.0" -> "BasicBlock"), every
+/// submodule of `module`; what a drawing labels its module clusters with.
+std::map<std::string, std::string> moduleTypeNames(const torch::jit::Module& module);
 
 /// "__torch__.torch.nn.modules.linear.___torch_mangle_6.Linear" ->
 /// "torch.nn.modules.linear.Linear": the prefix and the name-mangling
