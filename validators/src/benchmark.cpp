@@ -21,6 +21,15 @@
 namespace jitscope {
 namespace {
 
+// The last non-empty line of a message, trimmed.
+std::string lastLine(const std::string& message) {
+  const size_t end = message.find_last_not_of(" \n\r\t");
+  if (end == std::string::npos) return message;
+  const size_t newline = message.rfind('\n', end);
+  const size_t begin = newline == std::string::npos ? 0 : newline + 1;
+  return message.substr(begin, end - begin + 1);
+}
+
 using c10::IValue;
 using torch::jit::Module;
 using Clock = std::chrono::steady_clock;
@@ -164,10 +173,16 @@ BenchReport benchmarkModel(const Module& loaded, const std::vector<IValue>& args
       timing.nodes = countOps(*methodGraph(modules[v], "forward", GraphForm::kInlined), "forward").nodes;
       report.variants.push_back(timing);
     }
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     const std::string what = current ? fmt::format("variant '{}' cannot be prepared", toString(*current))
                                      : std::string("the model fails on the inputs");
-    throw InputError(options.model_path, fmt::format("{}: {}", what, firstLine(e.what_without_backtrace())));
+    // c10::Error puts the reason first; the TorchScript interpreter's error
+    // (a JITException in LibTorch 2.x) puts the failing op's message last.
+    const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
+    throw InputError(options.model_path,
+                     fmt::format("{}: {}", what,
+                                 c10_error ? firstLine(c10_error->what_without_backtrace())
+                                           : lastLine(e.what())));
   }
   return report;
 }
