@@ -42,6 +42,7 @@ GROUPS = (
     Group("recurrent", "recurrent"),
     Group("pitfalls", "pitfalls.build"),
     Group("nosource", "nosource"),
+    Group("ci", "ci"),
     Group("bad", "bad_inputs", requires=("classic",)),
     Group("bench", "bert", entry="build_bench", bench=True),
 )
