@@ -22,6 +22,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ci_config.h"
 #include "command_line.h"

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <fstream>

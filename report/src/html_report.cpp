@@ -35,13 +35,16 @@ std::string inlineSvg(const std::string& svg) {
   return start == std::string::npos ? "" : svg.substr(start);
 }
 
-// View node ids ("n12") a finding points at: highlighted nodes at its line.
+// View node ids ("n12") a finding points at: highlighted nodes at its line,
+// or the note the view adds when no node comes from that line (a branch the
+// trace froze has no node at its `if`).
 std::vector<std::string> nodesOf(const Finding& finding, const GraphView& view) {
   std::vector<std::string> ids;
   if (!finding.location.known()) return ids;
   const std::string where = fmt::format("{}:{}", baseName(finding.location.file), finding.location.line);
   for (const auto& node : view.nodes) {
-    if (!node.highlight.empty() && node.location == where) ids.push_back(node.id);
+    const bool at_line = node.location == where || (node.kind == ViewNodeKind::kNote && node.title == where);
+    if (!node.highlight.empty() && at_line) ids.push_back(node.id);
   }
   return ids;
 }
@@ -72,7 +75,7 @@ std::string summarySection(const HtmlReportInput& in) {
       "<tr><th>modules</th><td>{6}</td></tr>"
       "<tr><th>parameters</th><td>{7} tensors, {8} elements, {9}</td></tr>"
       "<tr><th>forward</th><td>{10} nodes, {11} <code>if</code>, {12} loops</td></tr>"
-      "<tr><th>findings</th><td>{13} errors, {14} warnings, {15} notes</td></tr>"
+      "<tr><th>findings</th><td>errors {13}, warnings {14}, notes {15}</td></tr>"
       "<tr><th>methods</th><td><ul>{16}</ul></td></tr>"
       "</table></section>\n",
       verdict, esc(std::string(toString(info.provenance.verdict()))), diff_badge, esc(in.model_path),

@@ -84,6 +84,8 @@ TEST(Snapshot, CanonicalTextHasNoDebugNamesOrMangling) {
   const std::string text = canonicalGraphText(loadModel(fixture("ci/gate.resaved.scripted.pt")), "forward");
   EXPECT_EQ(text.find("___torch_mangle"), std::string::npos);
   EXPECT_EQ(text.find("%x"), std::string::npos) << text;
+  EXPECT_EQ(text.find("%y"), std::string::npos) << "names inside the if's blocks:\n" << text;
+  EXPECT_EQ(text.find(".py:"), std::string::npos) << "source locations:\n" << text;
   EXPECT_NE(text.find("%0"), std::string::npos) << text;
 }
 

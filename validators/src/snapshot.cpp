@@ -135,12 +135,24 @@ void recordOutput(const c10::IValue& value, const std::string& path, int64_t max
   }
 }
 
+// Canonicalize renames the values of the top-level block only, and the
+// printer shows source locations of nested blocks even when told not to
+// (LibTorch 1.13): clear both everywhere so neither reaches the fingerprint.
+void eraseNamesAndLocations(torch::jit::Block& block) {
+  for (torch::jit::Value* input : block.inputs()) input->setDebugName("");
+  for (torch::jit::Node* node : block.nodes()) {
+    node->setSourceRange(torch::jit::SourceRange());
+    for (torch::jit::Value* output : node->outputs()) output->setDebugName("");
+    for (torch::jit::Block* sub : node->blocks()) eraseNamesAndLocations(*sub);
+  }
+}
+
 }  // namespace
 
 // Note [Canonical graph]
 // The fingerprint hashes the inlined graph after torch::jit::Canonicalize
-// without unique names (values renumbered in order, debug names dropped),
-// printed without source locations, with TorchScript's class-name mangling
+// without unique names (values renumbered in order), with every debug name
+// and source range erased (nested blocks included), with TorchScript's class-name mangling
 // (`___torch_mangle_7.`) removed: the mangling counter depends on how many
 // classes the exporting process compiled before, not on the model. The type
 // of self (the root module's class) is replaced by Any: renaming the class
@@ -152,6 +164,7 @@ std::string canonicalGraphText(const LoadedModel& model, const std::string& meth
   if (!canonical->inputs().empty() && canonical->inputs()[0]->type()->cast<c10::ClassType>()) {
     canonical->inputs()[0]->setType(c10::AnyType::get());
   }
+  eraseNamesAndLocations(*canonical->block());
   return cleanTypeName(canonical->toString(/*print_source_locations=*/false));
 }
 
