@@ -13,25 +13,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string uriOf(const std::string& path) {
-  return !path.empty() && path.front() == '/' ? "file://" + path : path;
-}
-
 std::string sarifLevel(const std::string& level) {
   return level == "error" || level == "warning" || level == "note" ? level : "warning";
 }
@@ -111,7 +92,7 @@ std::string renderCiSarif(const std::vector<CiModelResult>& results) {
                                 : issue.rule == "ops-not-allowed"    ? "operator outside the target runtime's allow-list"
                                 : issue.rule == "model-unreadable"   ? "the model could not be checked"
                                                                      : "behaviour lost by tracing (jitscope audit)");
-      ordered_json physical{{"artifactLocation", {{"uri", uriOf(issue.file.empty() ? r.path : issue.file)}}}};
+      ordered_json physical{{"artifactLocation", {{"uri", sarifUri(issue.file.empty() ? r.path : issue.file)}}}};
       if (issue.line > 0) {
         ordered_json region{{"startLine", issue.line}};
         if (issue.column > 0) region["startColumn"] = issue.column;

@@ -10,22 +10,6 @@
 namespace jitscope {
 namespace {
 
-std::string esc(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string baseName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
 // Graphviz's SVG starts with an XML declaration and a DOCTYPE that are not
@@ -57,7 +41,7 @@ std::string summarySection(const HtmlReportInput& in) {
   }
   std::string methods;
   if (!info.modules.empty()) {
-    for (const auto& m : info.modules.front().methods) methods += fmt::format("<li><code>{}</code></li>", esc(m.schema));
+    for (const auto& m : info.modules.front().methods) methods += fmt::format("<li><code>{}</code></li>", xmlEscape(m.schema));
   }
   const std::string verdict = in.audit.lossy() ? "lossy" : "clean";
   std::string diff_badge;
@@ -78,10 +62,10 @@ std::string summarySection(const HtmlReportInput& in) {
       "<tr><th>findings</th><td>errors {13}, warnings {14}, notes {15}</td></tr>"
       "<tr><th>methods</th><td><ul>{16}</ul></td></tr>"
       "</table></section>\n",
-      verdict, esc(std::string(toString(info.provenance.verdict()))), diff_badge, esc(in.model_path),
+      verdict, xmlEscape(std::string(toString(info.provenance.verdict()))), diff_badge, xmlEscape(in.model_path),
       fmt::format("TorchScript archive, format version {}", info.archive.format_version),
-      esc(humanBytes(info.archive.file_size)), info.modules.size(), info.parameters.count, info.parameters.elements,
-      esc(humanBytes(info.parameters.bytes)), info.forward.nodes, info.forward.if_nodes, info.forward.loop_nodes,
+      xmlEscape(humanBytes(info.archive.file_size)), info.modules.size(), info.parameters.count, info.parameters.elements,
+      xmlEscape(humanBytes(info.parameters.bytes)), info.forward.nodes, info.forward.if_nodes, info.forward.loop_nodes,
       errors, warnings, notes, methods);
 }
 
@@ -89,15 +73,15 @@ std::string provenanceSection(const HtmlReportInput& in) {
   std::string rows;
   for (const auto& m : in.info.modules) {
     rows += fmt::format("<tr><td style=\"padding-left:{}em\"><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
-                        0.6 + 1.2 * static_cast<double>(m.depth), esc(m.path.empty() ? "(root)" : m.path),
-                        esc(m.type_name), esc(std::string(toString(m.verdict))),
-                        m.verdict_from_submodules ? " (from submodules)" : "", esc(describeEvidence(m.provenance)));
+                        0.6 + 1.2 * static_cast<double>(m.depth), xmlEscape(m.path.empty() ? "(root)" : m.path),
+                        xmlEscape(m.type_name), xmlEscape(std::string(toString(m.verdict))),
+                        m.verdict_from_submodules ? " (from submodules)" : "", xmlEscape(describeEvidence(m.provenance)));
   }
   return fmt::format(
       "<section id=\"provenance\"><h2>Provenance</h2><p>{}</p>"
       "<table><thead><tr><th>module</th><th>type</th><th>made by</th><th>evidence</th></tr></thead>"
       "<tbody>{}</tbody></table></section>\n",
-      esc(describeEvidence(in.info.provenance)), rows);
+      xmlEscape(describeEvidence(in.info.provenance)), rows);
 }
 
 std::string findingsSection(const HtmlReportInput& in) {
@@ -113,24 +97,24 @@ std::string findingsSection(const HtmlReportInput& in) {
       for (size_t k = 0; k < e.lines.size(); ++k) {
         const size_t line = e.first_line + k;
         excerpt += fmt::format("<span class=\"ln{}\"><b>{:>4}</b> {}</span>\n", line == f.location.line ? " hit" : "",
-                               line, esc(e.lines[k]));
+                               line, xmlEscape(e.lines[k]));
       }
       excerpt = "<pre class=\"src\">" + excerpt + "</pre>";
     } else if (!f.source_line.empty()) {
       excerpt = fmt::format("<pre class=\"src\"><span class=\"ln hit\"><b>{:>4}</b> {}</span></pre>", f.location.line,
-                            esc(f.source_line));
+                            xmlEscape(f.source_line));
     }
     std::string notes;
-    for (const auto& note : f.notes) notes += "<li>" + esc(note) + "</li>";
+    for (const auto& note : f.notes) notes += "<li>" + xmlEscape(note) + "</li>";
     const auto nodes = nodesOf(f, in.view);
     items += fmt::format(
         "<li class=\"finding {0}\" data-nodes=\"{1}\"><div class=\"head\"><span class=\"sev\">{0}</span> "
         "<code class=\"loc\">{2}</code> {3} <span class=\"check\">[{4}]</span>{5}</div>"
         "{6}{7}{8}</li>\n",
-        esc(std::string(toString(f.severity))), esc(fmt::format("{}", fmt::join(nodes, " "))),
-        esc(f.location.known() ? f.location.str() : in.audit.file), esc(f.message), esc(f.check),
+        xmlEscape(std::string(toString(f.severity))), xmlEscape(fmt::format("{}", fmt::join(nodes, " "))),
+        xmlEscape(f.location.known() ? f.location.str() : in.audit.file), xmlEscape(f.message), xmlEscape(f.check),
         nodes.empty() ? "" : " <button class=\"show\">show in graph</button>", excerpt,
-        f.node.empty() ? "" : "<pre class=\"ir\">" + esc(f.node) + "</pre>",
+        f.node.empty() ? "" : "<pre class=\"ir\">" + xmlEscape(f.node) + "</pre>",
         notes.empty() ? "" : "<ul class=\"notes\">" + notes + "</ul>");
   }
   return "<section id=\"findings\"><h2>Findings</h2><ol class=\"findings\">" + items + "</ol></section>\n";
@@ -141,14 +125,14 @@ std::string graphSection(const HtmlReportInput& in) {
       "<p class=\"legend\"><span class=\"key hl\"></span> finding &nbsp; boxes: modules, <code>if</code> branches "
       "and loop bodies &nbsp; scroll to pan, buttons to zoom</p>";
   if (in.svg.empty()) {
-    return fmt::format("<section id=\"graph\"><h2>Graph</h2><p>{}</p></section>\n", esc(in.svg_note));
+    return fmt::format("<section id=\"graph\"><h2>Graph</h2><p>{}</p></section>\n", xmlEscape(in.svg_note));
   }
   return fmt::format(
       "<section id=\"graph\"><h2>Graph: {} nodes drawn of {}</h2>{}{}"
       "<div class=\"zoom\"><button data-zoom=\"1.25\">+</button><button data-zoom=\"0.8\">&minus;</button>"
       "<button data-zoom=\"0\">fit</button></div><div class=\"svgbox\" id=\"svgbox\">{}</div></section>\n",
       in.view.nodes.size(), in.view.graph_nodes, legend,
-      in.svg_note.empty() ? "" : "<p class=\"note\">" + esc(in.svg_note) + "</p>", inlineSvg(in.svg));
+      in.svg_note.empty() ? "" : "<p class=\"note\">" + xmlEscape(in.svg_note) + "</p>", inlineSvg(in.svg));
 }
 
 std::string fmtShape(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
@@ -160,30 +144,30 @@ std::string checksSection(const HtmlReportInput& in) {
     for (const auto& o : in.snapshot->outputs) {
       rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{:.6g}</td><td>{:.6g}</td><td>{:.6g}</td>"
                           "<td><code>{}</code></td></tr>",
-                          esc(o.name), esc(o.dtype), fmtShape(o.shape), o.min, o.max, o.mean, o.digest.substr(0, 12));
+                          xmlEscape(o.name), xmlEscape(o.dtype), fmtShape(o.shape), o.min, o.max, o.mean, o.digest.substr(0, 12));
     }
     out += fmt::format("<h3>Outputs on <code>{}</code></h3><table><thead><tr><th>output</th><th>dtype</th><th>shape</th>"
                        "<th>min</th><th>max</th><th>mean</th><th>digest</th></tr></thead><tbody>{}</tbody></table>",
-                       esc(in.snapshot->inputs), rows);
+                       xmlEscape(in.snapshot->inputs), rows);
   }
   if (in.snapshot) {
     out += fmt::format("<h3>Operators ({})</h3><p class=\"ops\">", in.snapshot->ops.size());
-    for (const auto& op : in.snapshot->ops) out += "<code>" + esc(op) + "</code> ";
+    for (const auto& op : in.snapshot->ops) out += "<code>" + xmlEscape(op) + "</code> ";
     out += "</p>";
   }
   if (in.diff) {
     std::string rows;
     for (const auto& c : in.diff->changes) {
       std::string details;
-      for (const auto& d : c.details) details += esc(d) + "\n";
+      for (const auto& d : c.details) details += xmlEscape(d) + "\n";
       rows += fmt::format("<tr class=\"fail\"><td>{}</td><td><code>{}</code></td><td>{}{}</td></tr>", toString(c.kind),
-                          esc(c.subject), esc(c.message), details.empty() ? "" : "<pre>" + details + "</pre>");
+                          xmlEscape(c.subject), xmlEscape(c.message), details.empty() ? "" : "<pre>" + details + "</pre>");
     }
-    for (const auto& note : in.diff->notes) rows += "<tr><td>note</td><td></td><td>" + esc(note) + "</td></tr>";
+    for (const auto& note : in.diff->notes) rows += "<tr><td>note</td><td></td><td>" + xmlEscape(note) + "</td></tr>";
     if (rows.empty()) rows = "<tr class=\"pass\"><td>all</td><td></td><td>same behaviour as the snapshot</td></tr>";
     out += fmt::format("<h3>Against snapshot <code>{}</code></h3><table><thead><tr><th>kind</th><th>subject</th>"
                        "<th>change</th></tr></thead><tbody>{}</tbody></table>",
-                       esc(in.diff->old_name), rows);
+                       xmlEscape(in.diff->old_name), rows);
   }
   if (out.empty()) return "";
   return "<section id=\"checks\"><h2>Checks</h2>" + out + "</section>\n";
@@ -288,7 +272,7 @@ std::string renderHtmlReport(const HtmlReportInput& in) {
 <script>{5}</script>
 </body></html>
 )",
-                     esc(name), kErrorHook, kStyle, in.snapshot || in.diff ? "<a href=\"#checks\">checks</a>" : "", body,
+                     xmlEscape(name), kErrorHook, kStyle, in.snapshot || in.diff ? "<a href=\"#checks\">checks</a>" : "", body,
                      kScript);
 }
 
