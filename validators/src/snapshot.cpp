@@ -138,10 +138,14 @@ void recordOutput(const c10::IValue& value, const std::string& path, int64_t max
 // Canonicalize renames the values of the top-level block only, and the
 // printer shows source locations of nested blocks even when told not to
 // (LibTorch 1.13): clear both everywhere so neither reaches the fingerprint.
+// aten::warn's warn_id is a counter of the loading process (a re-saved
+// nn.TransformerEncoder gets other ids), not part of the model either.
 void eraseNamesAndLocations(torch::jit::Block& block) {
+  static const c10::Symbol warn_id = c10::Symbol::attr("warn_id");
   for (torch::jit::Value* input : block.inputs()) input->setDebugName("");
   for (torch::jit::Node* node : block.nodes()) {
     node->setSourceRange(torch::jit::SourceRange());
+    if (node->hasAttribute(warn_id)) node->removeAttribute(warn_id);
     for (torch::jit::Value* output : node->outputs()) output->setDebugName("");
     for (torch::jit::Block* sub : node->blocks()) eraseNamesAndLocations(*sub);
   }
