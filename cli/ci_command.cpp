@@ -47,7 +47,7 @@ Severity severityOf(const std::string& name) {
   return name == "note" ? Severity::kNote : name == "error" ? Severity::kError : Severity::kWarning;
 }
 
-CiStep auditStep(const LoadedModel& model, const CiModelConfig& config) {
+CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, std::vector<Finding>& findings) {
   AuditOptions options;
   options.source_roots = config.audit.source_roots;
   options.reference = config.audit.reference;
@@ -56,6 +56,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config) {
     options.counterexample_dir = fs::temp_directory_path().string();
   }
   const AuditReport report = auditModel(model, options);
+  findings = report.findings;
   const Severity fail_on = severityOf(config.audit.fail_on);
   CiStep step;
   step.name = "audit";
@@ -133,11 +134,17 @@ CiModelResult checkModel(const CiModelConfig& config) {
   result.name = config.name;
   result.path = config.path;
   const LoadedModel model = loadModel(config.path);
-  if (config.audit.enabled) result.steps.push_back(auditStep(model, config));
+  std::vector<Finding> findings;
+  if (config.audit.enabled) result.steps.push_back(auditStep(model, config, findings));
   if (config.diff.enabled || config.ops.enabled) {
     SnapshotOptions options;
     options.inputs = config.inputs;
     options.audit = config.diff.enabled;
+    // The snapshot's findings come from an audit with default options; the
+    // audit step's are the same unless it had a reference or source roots.
+    if (config.audit.enabled && config.audit.reference.empty() && config.audit.source_roots.empty()) {
+      options.findings = findings;
+    }
     const Snapshot now = takeSnapshot(model, config.path, options);
     if (config.diff.enabled) result.steps.push_back(diffStep(now, config));
     if (config.ops.enabled) result.steps.push_back(opsStep(now, config));

@@ -205,7 +205,9 @@ Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const S
             [](const TensorRecord& a, const TensorRecord& b) { return a.name < b.name; });
 
   if (options.audit) {
-    for (const Finding& f : auditModel(model, AuditOptions{}).findings) {
+    const std::vector<Finding> findings =
+        options.findings ? *options.findings : auditModel(model, AuditOptions{}).findings;
+    for (const Finding& f : findings) {
       snapshot.findings.push_back(
           {f.check, std::string(toString(f.severity)),
            f.location.known() ? fmt::format("{}:{}", baseName(f.location.file), f.location.line) : "", f.message});

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,9 @@ struct Snapshot {
 struct SnapshotOptions {
   std::string inputs;         ///< torch.save'd inputs for forward; "" for none
   bool audit = true;          ///< include audit findings
+  /// Findings of an audit with default options the caller already ran on
+  /// this model: used instead of auditing again.
+  std::optional<std::vector<Finding>> findings;
   int64_t max_values = 4096;  ///< keep output values up to this many elements
 };
 
