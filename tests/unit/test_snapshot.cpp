@@ -163,6 +163,16 @@ TEST(SnapshotDiff, ChangedSchemaIsTheOnlyChangeOfARename) {
   EXPECT_EQ(diff.changes[0].message, "'forward(Tensor x) -> Tensor' -> 'forward(Tensor features) -> Tensor'");
 }
 
+TEST(SnapshotDiff, AnotherLibTorchIsANoteNotAChange) {
+  Snapshot a = snap("gate.scripted.pt");
+  Snapshot b = a;
+  b.libtorch = "2.11.0";
+  const SnapshotDiff diff = diffSnapshots(a, b, {});
+  EXPECT_TRUE(diff.same());
+  ASSERT_EQ(diff.notes.size(), 1u);
+  EXPECT_NE(diff.notes[0].find("2.11.0"), std::string::npos);
+}
+
 TEST(SnapshotDiff, OutputsOnDifferentInputsAreNotCompared) {
   Snapshot a = snap("gate.scripted.pt");
   Snapshot b = snap("gate.weight.scripted.pt");

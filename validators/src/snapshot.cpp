@@ -16,6 +16,7 @@
 #include <set>
 
 #include "jitscope/core/errors.h"
+#include "jitscope/core/torch_compat.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
@@ -176,6 +177,7 @@ Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const S
   const torch::jit::Module& module = *model.module;
   Snapshot snapshot;
   snapshot.model = baseName(path);
+  snapshot.libtorch = compat::torchVersion();
   snapshot.provenance = std::string(toString(describeModel(model).provenance.verdict()));
 
   std::set<std::string> ops;

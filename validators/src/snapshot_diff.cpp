@@ -244,6 +244,11 @@ SnapshotDiff diffSnapshots(const Snapshot& a, const Snapshot& b, const DiffOptio
   SnapshotDiff diff;
   diff.old_name = a.model;
   diff.new_name = b.model;
+  if (a.libtorch != b.libtorch) {
+    diff.notes.push_back(fmt::format("taken with LibTorch {} and {}: fingerprints and operator overloads may "
+                                     "differ for that reason alone; compare snapshots of one LibTorch version",
+                                     a.libtorch, b.libtorch));
+  }
   diffMethods(a, b, diff);
   diffOps(a, b, diff);
   diffParameters(a, b, diff);

@@ -65,6 +65,7 @@ std::string snapshotToJson(const Snapshot& s) {
   ordered_json out{{"format", kFormat},
                    {"version", Snapshot::kFormatVersion},
                    {"model", s.model},
+                   {"libtorch", s.libtorch},
                    {"provenance", s.provenance},
                    {"methods", methods},
                    {"ops", s.ops},
@@ -94,6 +95,7 @@ Snapshot snapshotFromJson(const std::string& text, const std::string& path) {
   try {
     Snapshot s;
     s.model = j.at("model").get<std::string>();
+    s.libtorch = j.at("libtorch").get<std::string>();
     s.provenance = j.at("provenance").get<std::string>();
     for (const auto& m : j.at("methods")) {
       MethodSnapshot method;

@@ -56,6 +56,9 @@ struct FindingRecord {
 struct Snapshot {
   static constexpr int kFormatVersion = 1;
   std::string model;  ///< base name of the .pt it was taken from
+  /// LibTorch that took it ("1.13.1"): IR and operator overloads differ
+  /// between LibTorch versions, so diff notes a mismatch.
+  std::string libtorch;
   std::string provenance;
   std::vector<MethodSnapshot> methods;  ///< root module's methods, by name
   /// Registered operators the methods call, with overload ("aten::add.Tensor"):
