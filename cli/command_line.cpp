@@ -44,13 +44,19 @@ std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
 
 std::string globalHelp() {
   std::string text =
-      "usage: jitscope [--color auto|always|never] COMMAND [ARGS]\n\n"
+      "usage: jitscope [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
       "Inspect TorchScript models (.pt files from torch.jit.script or\n"
       "torch.jit.trace) without Python.\n\nCommands:\n";
   for (const auto& command : commands()) {
     text += fmt::format("  {:<10}{}\n", command.name, command.summary);
   }
   text +=
+      "\nGlobal options (before COMMAND):\n"
+      "  --color auto|always|never  colour diagnostics (auto: on a terminal)\n"
+      "  --isolate                  load and run the model in a child process; a crash\n"
+      "                             or limit there is reported as exit 3 (docs/security.md)\n"
+      "  --timeout SECONDS          stop the child after this long (implies --isolate)\n"
+      "  --max-memory SIZE          limit the child's address space, e.g. 4G (implies --isolate)\n"
       "\nRun 'jitscope COMMAND --help' for a command's options.\n\n"
       "Exit codes (a contract for CI):\n"
       "  0  ok\n"

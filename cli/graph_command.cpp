@@ -60,8 +60,9 @@ struct ExampleInputs {
 
 Drawable readModel(const std::string& path, const std::string& method,
                    const ExampleInputs& inputs, Diagnostics& diagnostics) {
-  // Drawing needs code and shapes, never the weights.
-  const LoadedModel model = loadModel(path, TensorData::kSkip);
+  // Drawing needs only the code, unless a run on example inputs is to
+  // record the shapes.
+  const LoadedModel model = loadModel(path, inputs.given() ? TensorData::kLoad : TensorData::kSkip);
   const auto graph = methodGraph(*model.module, method, GraphForm::kInlined);
   if (inputs.given()) {
     std::vector<ShapeSpec> specs;
@@ -69,10 +70,10 @@ Drawable readModel(const std::string& path, const std::string& method,
     const InputSet set = inputs.file.empty()
                              ? generateInputs(specs, *model.module, method, /*seed=*/0)
                              : readInputFile(inputs.file, *model.module, method);
-    const std::string stopped = propagateShapes(graph, set.args);
+    const std::string stopped = recordShapes(graph, *model.module, set.args);
     if (!stopped.empty()) {
-      diagnostics.warning(fmt::format("'{}': LibTorch's shape propagation stopped ({}); edges "
-                                      "it did not reach show types only",
+      diagnostics.warning(fmt::format("'{}': the run on the example inputs failed ({}); edges "
+                                      "after that point show types only",
                                       path, stopped));
     }
   }
@@ -112,8 +113,8 @@ int runGraph(CommandContext& ctx) {
       "only the neighbourhood of a node (n42, %x.1) or a Python line (model.py:21).\n"
       "--highlight colours what an audit report (`audit --format json`) points at;\n"
       "with --reference the scripted export is drawn beside the traced one.\n"
-      "--inputs or --shape give example inputs, from which LibTorch's shape\n"
-      "propagation labels edges with dtype and sizes.";
+      "--inputs or --shape give example inputs: one run on them labels every\n"
+      "tensor edge with its dtype and sizes.";
   std::string model_path;
   std::string output;
   std::string format_name;

@@ -1,6 +1,8 @@
 // jitscope: parse the global options, dispatch a subcommand, map failures
 // to the documented exit codes. Everything else lives in the libraries.
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "command_line.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
+#include "jitscope/core/isolation.h"
 #include "jitscope/core/suggest.h"
 
 namespace jitscope::cli {
@@ -72,33 +75,68 @@ int dispatch(std::vector<std::string> args, Diagnostics& diagnostics) {
 }  // namespace
 }  // namespace jitscope::cli
 
-int main(int argc, char** argv) {
-  using namespace jitscope;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  ColorMode color = ColorMode::kAuto;
-  std::string command = args.empty() ? "" : args.front();
-  try {
-    // --color is global: it may come before the command.
-    while (!args.empty() &&
-           (args.front() == "--color" || args.front().rfind("--color=", 0) == 0)) {
-      const std::string flag = args.front();
-      args.erase(args.begin());
-      if (flag.size() > 7) {
-        color = cli::parseColor(flag.substr(8));
-      } else if (!args.empty()) {
-        color = cli::parseColor(args.front());
-        args.erase(args.begin());
-      } else {
-        throw UsageError("--color needs a value: auto, always or never");
-      }
-    }
-    command = args.empty() ? "" : args.front();
-  } catch (const UsageError& e) {
-    Diagnostics(stderr, ColorMode::kNever).error(e.what());
-    return toInt(ExitCode::kUsage);
-  }
+namespace jitscope {
 
-  Diagnostics diagnostics(stderr, color);
+namespace {
+
+// Options that come before the command and apply to every one of them.
+struct GlobalOptions {
+  ColorMode color = ColorMode::kAuto;
+  bool isolate = false;
+  IsolationLimits limits;
+};
+
+// Takes the global options off the front of `args`.
+GlobalOptions parseGlobalOptions(std::vector<std::string>& args) {
+  GlobalOptions options;
+  auto value = [&](const std::string& flag, const std::string& name) {
+    if (flag.size() > name.size()) return flag.substr(name.size() + 1);  // --name=value
+    if (args.empty()) throw UsageError(fmt::format("{} needs a value", name));
+    std::string v = args.front();
+    args.erase(args.begin());
+    return v;
+  };
+  auto is = [](const std::string& flag, const std::string& name) {
+    return flag == name || flag.rfind(name + "=", 0) == 0;
+  };
+  while (!args.empty() && args.front().rfind("--", 0) == 0) {
+    const std::string flag = args.front();
+    if (is(flag, "--color")) {
+      args.erase(args.begin());
+      options.color = cli::parseColor(value(flag, "--color"));
+    } else if (flag == "--isolate") {
+      args.erase(args.begin());
+      options.isolate = true;
+    } else if (is(flag, "--timeout")) {
+      args.erase(args.begin());
+      const std::string text = value(flag, "--timeout");
+      char* end = nullptr;
+      const double seconds = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || !(seconds > 0)) {
+        throw UsageError(fmt::format("--timeout '{}' is not a number of seconds", text));
+      }
+      options.limits.timeout_seconds = seconds;
+      options.isolate = true;
+    } else if (is(flag, "--max-memory")) {
+      args.erase(args.begin());
+      options.limits.max_memory_bytes = parseSize(value(flag, "--max-memory"), "--max-memory");
+      options.isolate = true;
+    } else if (is(flag, "--test-only-fault")) {
+      // TEST ONLY, not in --help: makes the isolated child crash, hang or
+      // exhaust memory so tests/golden/isolation.test can check the parent.
+      args.erase(args.begin());
+      setTestOnlyFault(value(flag, "--test-only-fault"));
+      options.isolate = true;
+    } else {
+      break;
+    }
+  }
+  return options;
+}
+
+// Runs the command and maps every failure to its exit code and one line.
+int runReportingErrors(const std::vector<std::string>& args, Diagnostics& diagnostics) {
+  const std::string command = args.empty() ? "" : args.front();
   try {
     return cli::dispatch(args, diagnostics);
   } catch (const UsageError& e) {
@@ -110,10 +148,43 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     diagnostics.error(e.what());
     return toInt(ExitCode::kBadInput);
+  } catch (const std::bad_alloc&) {
+    diagnostics.error(outOfMemoryProblem());
+    return toInt(ExitCode::kBadInput);
   } catch (const std::exception& e) {
     // LibTorch errors are translated at the inspector boundary; anything
     // reaching here is still about the model (exit 3), but say it plainly.
     diagnostics.error(fmt::format("unexpected failure: {}", firstLine(e.what())));
+    return toInt(ExitCode::kBadInput);
+  }
+}
+
+}  // namespace
+}  // namespace jitscope
+
+int main(int argc, char** argv) {
+  using namespace jitscope;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  GlobalOptions options;
+  try {
+    options = parseGlobalOptions(args);
+  } catch (const UsageError& e) {
+    Diagnostics(stderr, ColorMode::kNever).error(e.what());
+    return toInt(ExitCode::kUsage);
+  }
+
+  Diagnostics diagnostics(stderr, options.color);
+  if (!options.isolate) return runReportingErrors(args, diagnostics);
+  try {
+    return runIsolated(options.limits, [&] { return runReportingErrors(args, diagnostics); });
+  } catch (const UsageError& e) {
+    diagnostics.error(e.what());
+    return toInt(ExitCode::kUsage);
+  } catch (const InputError& e) {
+    diagnostics.error(e.what());
+    return toInt(ExitCode::kBadInput);
+  } catch (const std::exception& e) {
+    diagnostics.error(fmt::format("cannot isolate the run: {}", firstLine(e.what())));
     return toInt(ExitCode::kBadInput);
   }
 }

@@ -43,7 +43,9 @@ GROUPS = (
     Group("pitfalls", "pitfalls.build"),
     Group("nosource", "nosource"),
     Group("ci", "ci"),
+    Group("check", "check"),
     Group("bad", "bad_inputs", requires=("classic",)),
+    Group("hostile", "hostile", requires=("classic", "bad")),
     Group("bench", "bert", entry="build_bench", bench=True),
 )
 BY_NAME = {g.name: g for g in GROUPS}

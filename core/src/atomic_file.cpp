@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jitscope/core/cleanup.h"
 #include "jitscope/core/errors.h"
 
 namespace jitscope {
@@ -24,11 +25,13 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
                                 std::strerror(errno));
   }
   temp_path_ = buffer.data();
+  cleanup_slot_ = cleanup::track(temp_path_.c_str());
 }
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_path_.c_str());
+  cleanup::release(cleanup_slot_);
 }
 
 void AtomicFile::write(std::string_view data) {
@@ -59,6 +62,8 @@ void AtomicFile::commit() {
                                 std::strerror(errno));
   }
   committed_ = true;
+  cleanup::release(cleanup_slot_);
+  cleanup_slot_ = -1;
 }
 
 void writeFileAtomically(const std::string& path, std::string_view data) {

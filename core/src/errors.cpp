@@ -4,8 +4,22 @@
 
 namespace jitscope {
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 InputError::InputError(std::string path, std::string problem)
-    : std::runtime_error(fmt::format("'{}': {}", path, problem)),
+    : std::runtime_error(fmt::format("'{}': {}", printable(path), printable(problem))),
       path_(std::move(path)),
       problem_(std::move(problem)) {}
 

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+
 #include "jitscope/core/errors.h"
+#include "jitscope/inspector/pickle_scan.h"
 #include "jitscope/inspector/zip_directory.h"
 
 namespace jitscope {
@@ -82,6 +85,147 @@ std::string describePickledObject(const std::string& pickle) {
                    "file written by torch.jit.save");
 }
 
+// Records whose bytes LibTorch takes as they are (tensor storages and the
+// pickles) must be stored uncompressed, as torch.jit.save writes them; code
+// is deflated, within bounds that rule out zip bombs.
+constexpr uint64_t kMaxInflatedRecord = uint64_t{64} << 20;
+constexpr uint64_t kMaxDeflateRatio = 1100;  // deflate's own limit is about 1032:1
+constexpr size_t kMaxPickleBytes = size_t{256} << 20;
+
+bool isPickle(std::string_view name) {
+  return name == "data.pkl" || name == "constants.pkl" || name == "traced_inputs.pkl";
+}
+
+// Names a hostile writer could use to confuse a reader that extracts, or to
+// shadow a record: empty parts, "..", backslashes, control characters.
+void checkRecordName(const std::string& path, const std::string& name) {
+  bool bad = name.empty() || name.front() == '/' || name.back() == '/' ||
+             name.find("//") != std::string::npos;
+  for (const unsigned char c : name) bad = bad || c < 0x20 || c == 0x7f || c == '\\';
+  size_t begin = 0;
+  while (!bad && begin <= name.size()) {
+    size_t end = name.find('/', begin);
+    if (end == std::string::npos) end = name.size();
+    const std::string_view part(name.data() + begin, end - begin);
+    bad = part == "." || part == "..";
+    begin = end + 1;
+  }
+  if (bad) {
+    throw InputError(path, fmt::format("record name '{}' is not a plain relative path; the archive was "
+                                       "crafted or damaged, re-export it",
+                                       name));
+  }
+}
+
+void checkCompression(const std::string& path, const ZipEntry& entry, std::string_view name) {
+  if (entry.method == 0) {
+    if (entry.compressed_size != entry.uncompressed_size) {
+      throw InputError(path, fmt::format("record '{}' is stored uncompressed but its sizes differ ({} vs {} "
+                                         "bytes); the archive is damaged, re-export it",
+                                         entry.name, entry.compressed_size, entry.uncompressed_size));
+    }
+    return;
+  }
+  if (entry.method != 8) {
+    throw InputError(path, fmt::format("record '{}' uses zip compression method {}, which torch.jit.save "
+                                       "never writes; re-export the model",
+                                       entry.name, entry.method));
+  }
+  if (startsWith(name, "data/") || startsWith(name, "constants/") || startsWith(name, "traced_inputs/") ||
+      isPickle(name)) {
+    throw InputError(path, fmt::format("record '{}' is compressed; torch.jit.save stores tensor data and "
+                                       "pickles uncompressed, so the file was repacked or crafted; re-export it",
+                                       entry.name));
+  }
+  if (entry.uncompressed_size > kMaxInflatedRecord ||
+      entry.uncompressed_size / kMaxDeflateRatio > entry.compressed_size) {
+    throw InputError(path, fmt::format("record '{}' inflates from {} to {} bytes: a zip bomb, refused",
+                                       entry.name, entry.compressed_size, entry.uncompressed_size));
+  }
+}
+
+// Every record: a plain name under `root`, compressed only where torch
+// compresses, and no name twice.
+void checkRecords(const std::string& path, const ZipDirectory& zip, const std::string& root) {
+  std::vector<std::string_view> names;
+  names.reserve(zip.entries().size());
+  for (const auto& entry : zip.entries()) {
+    checkRecordName(path, entry.name);
+    if (!startsWith(entry.name, root)) {
+      throw InputError(path, fmt::format("zip archive is not a PyTorch archive (record '{}' outside '{}')",
+                                         entry.name, root));
+    }
+    checkCompression(path, entry, std::string_view(entry.name).substr(root.size()));
+    names.push_back(entry.name);
+  }
+  std::sort(names.begin(), names.end());
+  const auto duplicate = std::adjacent_find(names.begin(), names.end());
+  if (duplicate != names.end()) {
+    throw InputError(path, fmt::format("record '{}' appears twice in the zip directory; the archive was "
+                                       "crafted or damaged, re-export it",
+                                       *duplicate));
+  }
+}
+
+enum class StorageSizes { kCheck, kIgnore };
+
+// Each pickle's declared storages against the records that back them.
+void checkPickle(const std::string& path, const ZipDirectory& zip, const std::string& root,
+                 const std::string& pickle_name, const std::string& tensor_dir, StorageSizes sizes) {
+  const ZipEntry* entry = zip.find(root + pickle_name);
+  if (!entry) return;
+  const auto bytes = zip.readSmallRecord(*entry, kMaxPickleBytes);
+  if (!bytes) {
+    throw InputError(path, fmt::format("record '{}' is larger than {} MiB; refusing to read it",
+                                       entry->name, kMaxPickleBytes >> 20));
+  }
+  PickleSummary summary;
+  try {
+    summary = scanPickle(*bytes);
+  } catch (const PickleRejected& e) {
+    throw InputError(path, fmt::format("record '{}': {}", entry->name, e.what()));
+  }
+  if (sizes == StorageSizes::kIgnore) return;
+  for (const auto& storage : summary.storages) {
+    const std::string record = root + tensor_dir + storage.key;
+    const ZipEntry* data = zip.find(record);
+    if (!data) {
+      if (storage.numel == 0) continue;  // torch writes no record for an empty storage
+      throw InputError(path, fmt::format("record '{}' is missing but {} declares {} bytes ({} x {}) there: "
+                                         "the file is truncated or was edited; re-export it",
+                                         record, pickle_name, storage.bytes(), storage.numel, storage.dtype));
+    }
+    if (data->uncompressed_size < storage.bytes()) {
+      throw InputError(path, fmt::format("record '{}' holds {} bytes but the pickle declares {} ({} x {}): "
+                                         "the file is truncated or was edited; re-export it",
+                                         record, data->uncompressed_size, storage.bytes(), storage.numel,
+                                         storage.dtype));
+    }
+  }
+}
+
+// Stored records must not overlap: overlapping records let a small file
+// declare far more data than it holds (the "overlapping files" zip bomb).
+void checkLayout(const std::string& path, const ZipDirectory& zip) {
+  struct Span {
+    uint64_t begin, end;
+    const ZipEntry* entry;
+  };
+  std::vector<Span> spans;
+  spans.reserve(zip.entries().size());
+  for (const auto& entry : zip.entries()) {
+    spans.push_back({entry.local_header_offset, zip.dataOffset(entry) + entry.compressed_size, &entry});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].begin < spans[i - 1].end) {
+      throw InputError(path, fmt::format("records '{}' and '{}' overlap in the file: a crafted archive "
+                                         "(zip bomb), refused",
+                                         spans[i - 1].entry->name, spans[i].entry->name));
+    }
+  }
+}
+
 }  // namespace
 
 ArchiveInfo inspectArchive(const std::string& path) {
@@ -127,12 +271,8 @@ ArchiveInfo inspectArchive(const std::string& path) {
 
   bool has_data_pkl = false;
   bool has_constants_pkl = false;
+  checkRecords(path, *zip, root);
   for (const auto& entry : zip->entries()) {
-    if (!startsWith(entry.name, root)) {
-      throw InputError(path, "zip archive is not a PyTorch archive (record '" +
-                                 entry.name + "' outside '" + info.prefix +
-                                 "/')");
-    }
     const std::string_view name =
         std::string_view(entry.name).substr(root.size());
     if (name == "data.pkl") has_data_pkl = true;
@@ -207,10 +347,35 @@ ArchiveInfo inspectArchive(const std::string& path) {
                   std::to_string(info.max_supported_version) +
                   "); use a jitscope built against a newer LibTorch");
   }
+  checkLayout(path, *zip);
+  checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck);
+  checkPickle(path, *zip, root, "constants.pkl", "constants/", StorageSizes::kCheck);
+  // torch 2.11 writes the traced inputs' storage records empty (see
+  // tests/data/torch2/); neither torch::jit::load nor jitscope reads them,
+  // so only the pickle's globals are checked.
+  checkPickle(path, *zip, root, "traced_inputs.pkl", "traced_inputs/", StorageSizes::kIgnore);
   std::sort(info.tensor_data_ranges.begin(), info.tensor_data_ranges.end());
   info.byte_order = readText("byteorder");
   info.serialization_id = readText(".data/serialization_id");
   return info;
+}
+
+void checkTensorFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(path, "no such file");
+  if (!S_ISREG(st.st_mode)) throw InputError(path, "not a regular file");
+  const auto zip = ZipDirectory::read(path);
+  if (!zip) return;  // not a zip: LibTorch's restricted unpickler reads the legacy format
+  if (zip->entries().empty()) throw InputError(path, "empty zip archive, not a torch.save file");
+  const std::string& first = zip->entries().front().name;
+  const auto slash = first.find('/');
+  if (slash == std::string::npos) {
+    throw InputError(path, "zip archive is not a torch.save file (records are not under one folder)");
+  }
+  const std::string root = first.substr(0, slash + 1);
+  checkRecords(path, *zip, root);
+  checkLayout(path, *zip);
+  checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck);
 }
 
 }  // namespace jitscope

@@ -4,9 +4,13 @@
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
-#include <torch/csrc/jit/passes/shape_analysis.h>
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/runtime/custom_operator.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "jitscope/inspector/tensor_format.h"
@@ -107,21 +111,81 @@ GraphModel buildGraphModel(const torch::jit::Graph& graph, std::string method,
   return model;
 }
 
-std::string propagateShapes(const std::shared_ptr<torch::jit::Graph>& graph,
-                            const std::vector<c10::IValue>& args) {
-  const auto inputs = graph->inputs();
-  for (size_t i = 0; i < args.size() && i + 1 < inputs.size(); ++i) {
-    if (args[i].isTensor()) {
-      inputs[i + 1]->setType(c10::TensorType::create(args[i].toTensor()));
+namespace {
+
+// Shapes seen while running an instrumented graph: observe node id -> the
+// tensor type of the value it watched, merged over loop iterations.
+std::map<int64_t, c10::TensorTypePtr>& observedShapes() {
+  static std::map<int64_t, c10::TensorTypePtr> shapes;
+  return shapes;
+}
+
+constexpr const char* kObserve = "jitscope::observe_shape";
+
+// CONSERVATIVE alias analysis gives the op side effects, so no pass of the
+// executor removes it.
+const torch::jit::RegisterOperators kRegisterObserve({torch::jit::Operator(
+    std::string(kObserve) + "(Tensor x, int id) -> ()",
+    [](torch::jit::Stack& stack) {
+      const int64_t id = torch::jit::pop(stack).toInt();
+      const at::Tensor tensor = torch::jit::pop(stack).toTensor();
+      if (!tensor.defined()) return;
+      auto type = c10::TensorType::create(tensor);
+      auto& seen = observedShapes()[id];
+      seen = seen ? seen->merge(*type) : type;
+    },
+    c10::AliasAnalysisKind::CONSERVATIVE)});
+
+void instrument(torch::jit::Block& block, std::vector<torch::jit::Value*>& watched,
+                std::vector<torch::jit::Node*>& added) {
+  torch::jit::Graph& graph = *block.owningGraph();
+  const auto observe = c10::Symbol::fromQualString(kObserve);
+  for (torch::jit::Node* node : block.nodes()) {
+    for (torch::jit::Block* sub : node->blocks()) instrument(*sub, watched, added);
+    if (node->kind() == c10::prim::Constant) continue;
+    for (torch::jit::Value* output : node->outputs()) {
+      if (output->type()->kind() != c10::TypeKind::TensorType) continue;
+      torch::jit::Node* id = graph.create(c10::prim::Constant);
+      id->output()->setType(c10::IntType::get());
+      id->i_(c10::attr::value, static_cast<int64_t>(watched.size()));
+      torch::jit::Node* call = graph.create(observe, {output, id->output()}, 0);
+      call->insertAfter(node);
+      id->insertBefore(call);
+      watched.push_back(output);
+      added.push_back(call);
+      added.push_back(id);
     }
   }
-  try {
-    torch::jit::PropagateInputShapes(graph);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    return what.substr(0, what.find('\n'));
+}
+
+}  // namespace
+
+std::string recordShapes(const std::shared_ptr<torch::jit::Graph>& graph,
+                         const torch::jit::Module& module, const std::vector<c10::IValue>& args) {
+  const auto inputs = graph->inputs();
+  for (size_t i = 0; i < args.size() && i + 1 < inputs.size(); ++i) {
+    if (args[i].isTensor()) inputs[i + 1]->setType(c10::TensorType::create(args[i].toTensor()));
   }
-  return "";
+  std::vector<torch::jit::Value*> watched;
+  std::vector<torch::jit::Node*> added;
+  instrument(*graph->block(), watched, added);
+  observedShapes().clear();
+  std::string stopped;
+  try {
+    // The plain interpreter: no profiling, no specialisation of the copy.
+    const torch::jit::GraphOptimizerEnabledGuard plain(false);
+    torch::jit::GraphFunction function("jitscope_record_shapes", graph->copy(), nullptr);
+    torch::jit::Stack stack{module._ivalue()};
+    stack.insert(stack.end(), args.begin(), args.end());
+    function.run(stack);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    stopped = what.substr(0, what.find('\n'));
+  }
+  for (torch::jit::Node* node : added) node->destroy();  // calls first, then their ids
+  for (const auto& [id, type] : observedShapes()) watched[static_cast<size_t>(id)]->setType(type);
+  observedShapes().clear();
+  return stopped;
 }
 
 }  // namespace jitscope

@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/isolation.h"
 
 namespace jitscope {
 
@@ -61,20 +63,45 @@ class SkipTensorData final : public caffe2::serialize::ReadAdapterInterface {
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
   LoadedModel model;
-  model.archive = inspectArchive(path);
   try {
+    noteInput(path);  // an isolated run reports a crash from here on against `path`
+    model.archive = inspectArchive(path);
     model.module = std::make_shared<torch::jit::Module>(
         tensors == TensorData::kSkip
             ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),
                                c10::Device(c10::kCPU))
             : torch::jit::load(path, c10::Device(c10::kCPU)));
+  } catch (const std::bad_alloc&) {
+    throw InputError(path, "loading it " + outOfMemoryProblem());
   } catch (const c10::Error& e) {
-    throw InputError(path, "cannot load TorchScript: " +
-                               firstLine(e.what_without_backtrace()));
-  } catch (const std::exception& e) {
-    throw InputError(path, "cannot load TorchScript: " + firstLine(e.what()));
+    // An allocation failure inside TorchScript code (a __setstate__) comes
+    // wrapped: "The following operation failed..." first, the cause below.
+    const std::string message = e.what_without_backtrace();
+    if (message.find("can't allocate memory") != std::string::npos) {
+      throw InputError(path, "loading it " + outOfMemoryProblem());
+    }
+    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // the interpreter's errors (a __setstate__ that failed)
+    const std::string message = e.what();
+    if (message.find("can't allocate memory") != std::string::npos) {
+      throw InputError(path, "loading it " + outOfMemoryProblem());
+    }
+    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
   }
+  inputLoaded();
   return model;
+}
+
+void saveModel(const torch::jit::Module& module, const std::string& path) {
+  AtomicFile file(path);
+  try {
+    module.save(file.tempPath());
+  } catch (const c10::Error& e) {
+    throw InputError(path, "cannot save the module: " + firstLine(e.what_without_backtrace()));
+  }
+  file.commit();
 }
 
 std::vector<std::string> methodNames(const torch::jit::Module& module) {

@@ -1,7 +1,7 @@
 #include "jitscope/inspector/model_inputs.h"
 
 #include <torch/csrc/jit/api/module.h>
-#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -17,6 +17,7 @@
 
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
+#include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/tensor_format.h"
 
@@ -63,11 +64,15 @@ struct Need {
 };
 
 // The attribute a value reads, when it is a chain of prim::GetAttr from self.
-std::optional<IValue> attributeValue(torch::jit::Value* value, const IValue& self) {
+// `bound`: what the caller passed for parameters of a called method's graph.
+using Bindings = std::map<const torch::jit::Value*, IValue>;
+
+std::optional<IValue> attributeValue(torch::jit::Value* value, const IValue& self, const Bindings& bound = {}) {
+  if (auto it = bound.find(value); it != bound.end()) return it->second;
   torch::jit::Node* node = value->node();
   if (node->kind() == c10::prim::Param && value->offset() == 0) return self;
   if (node->kind() != c10::prim::GetAttr) return std::nullopt;
-  auto owner = attributeValue(node->input(0), self);
+  auto owner = attributeValue(node->input(0), self, bound);
   if (!owner || !owner->isObject()) return std::nullopt;
   const auto object = owner->toObject();
   const std::string& name = node->s(c10::attr::name);
@@ -75,14 +80,14 @@ std::optional<IValue> attributeValue(torch::jit::Value* value, const IValue& sel
   return object->getAttr(name);
 }
 
-std::optional<at::Tensor> weightOf(torch::jit::Node* node, size_t input, const IValue& self) {
+std::optional<at::Tensor> weightOf(torch::jit::Node* node, size_t input, const IValue& self, const Bindings& bound) {
   if (node->inputs().size() <= input) return std::nullopt;
-  auto value = attributeValue(node->input(input), self);
+  auto value = attributeValue(node->input(input), self, bound);
   if (!value || !value->isTensor()) return std::nullopt;
   return value->toTensor();
 }
 
-std::optional<Need> needOf(const torch::jit::Use& use, const IValue& self) {
+std::optional<Need> needOf(const torch::jit::Use& use, const IValue& self, const Bindings& bound) {
   torch::jit::Node* node = use.user;
   const std::string kind = node->kind().toQualString();
   Need need;
@@ -91,7 +96,7 @@ std::optional<Need> needOf(const torch::jit::Use& use, const IValue& self) {
                                                      "aten::_convolution", "aten::convolution"};
   if (convolutions.count(kind) && use.offset == 0) {
     need.floating = true;
-    if (auto weight = weightOf(node, 1, self)) {
+    if (auto weight = weightOf(node, 1, self, bound)) {
       need.dtype = weight->scalar_type();
       need.ranks = {weight->dim() - 1, weight->dim()};  // unbatched or batched
     }
@@ -100,7 +105,7 @@ std::optional<Need> needOf(const torch::jit::Use& use, const IValue& self) {
   if (kind == "aten::linear" && use.offset == 0) {
     need.floating = true;
     need.ranks = {};
-    if (auto weight = weightOf(node, 1, self)) need.dtype = weight->scalar_type();
+    if (auto weight = weightOf(node, 1, self, bound)) need.dtype = weight->scalar_type();
     return need;
   }
   if (kind == "aten::embedding" && use.offset == 1) {
@@ -138,6 +143,31 @@ void checkNeed(const at::Tensor& t, const Need& need, const std::string& what, c
   const bool vowel = std::string("aeiou8").find(wanted.front()) != std::string::npos;
   throw InputError(label, fmt::format("{} should be {} {} ({}), got {}", what, vowel ? "an" : "a", wanted,
                                       need.why, describe(t)));
+}
+
+// Checks `t` against the direct uses of `value`, following calls of
+// submodule methods (self.conv1(x)) into their graphs rather than inlining
+// the whole method, which costs more than the check itself on big models.
+void checkUses(torch::jit::Value* value, const IValue& self, const Bindings& bound, const at::Tensor& t,
+               const std::string& what, const std::string& label, int depth) {
+  for (const torch::jit::Use& use : value->uses()) {
+    if (auto need = needOf(use, self, bound)) checkNeed(t, *need, what, label);
+    torch::jit::Node* node = use.user;
+    if (node->kind() != c10::prim::CallMethod || use.offset == 0 || depth >= 8) continue;
+    const auto callee = attributeValue(node->input(0), self, bound);
+    if (!callee || !callee->isObject()) continue;
+    const auto& name = node->s(c10::attr::name);
+    const auto object = callee->toObject();
+    if (!object->type()->findMethod(name)) continue;
+    const auto& function = torch::jit::toGraphFunction(object->type()->getMethod(name));
+    const auto graph = function.graph();
+    if (graph->inputs().size() != node->inputs().size()) continue;
+    Bindings callee_bound;  // weights passed on: self._conv_forward(input, self.weight, self.bias)
+    for (size_t i = 1; i < node->inputs().size(); ++i) {
+      if (auto known = attributeValue(node->input(i), self, bound)) callee_bound[graph->inputs()[i]] = *known;
+    }
+    checkUses(graph->inputs()[use.offset], *callee, callee_bound, t, what, label, depth + 1);
+  }
 }
 
 bool fitsType(const IValue& value, const c10::TypePtr& type) {
@@ -228,21 +258,17 @@ void checkInputs(const std::vector<IValue>& args, const torch::jit::Module& modu
     }
   }
   // What the consuming ops need (the graph as saved rarely carries dtypes).
-  auto graph = module.get_method(method).graph()->copy();
-  torch::jit::Inline(*graph);
-  const IValue self = module._ivalue();
+  const auto graph = module.get_method(method).graph();
   for (size_t i = 0; i < args.size(); ++i) {
     if (!args[i].isTensor() || !args[i].toTensor().defined()) continue;
-    for (const torch::jit::Use& use : graph->inputs()[i + 1]->uses()) {
-      if (auto need = needOf(use, self)) {
-        checkNeed(args[i].toTensor(), *need, argumentName(schema, i) + " of " + method, label);
-      }
-    }
+    checkUses(graph->inputs()[i + 1], module._ivalue(), {}, args[i].toTensor(),
+              argumentName(schema, i) + " of " + method, label, /*depth=*/0);
   }
 }
 
 InputSet readInputFile(const std::string& path, const torch::jit::Module& module, const std::string& method) {
   const auto& schema = schemaOf(module, method);
+  checkTensorFile(path);  // before LibTorch: layout, globals, storage sizes
   IValue value;
   try {
     value = torch::jit::pickle_load(readBytes(path));

@@ -80,6 +80,22 @@ std::string modulePathOf(const torch::jit::Node& node) {
   return path;
 }
 
+// The innermost call site of an inlined node that lies outside the torch
+// package (`out = self.conv2(out)` for the aten::conv2d of nn.Conv2d).
+SourceLocation userCallSite(const torch::jit::Node& node) {
+  const auto callstack = node.callstack();
+  if (!callstack) return {};
+  const auto frames = (*callstack)->vec();
+  for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+    const auto generated = std::get<1>(*it).findSourceRangeThatGenerated();
+    if (!generated) continue;
+    const auto flc = generated->file_line_col();
+    if (!flc || isTorchLibraryFile(std::get<0>(*flc))) continue;
+    return SourceLocation{std::get<0>(*flc), std::get<1>(*flc), std::get<2>(*flc) + 1};
+  }
+  return {};
+}
+
 }  // namespace
 
 NodeSource nodeSource(const torch::jit::Node& node) {
@@ -111,6 +127,9 @@ NodeSource nodeSource(const torch::jit::Node& node) {
   if (auto flc = generated->file_line_col()) {
     result.location = SourceLocation{std::get<0>(*flc), std::get<1>(*flc),
                                      std::get<2>(*flc) + 1};
+  }
+  if (result.location.known() && isTorchLibraryFile(result.location.file)) {
+    result.user_call = userCallSite(node);
   }
   return result;
 }

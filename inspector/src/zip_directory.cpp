@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "jitscope/core/errors.h"
 
 namespace jitscope {
@@ -35,6 +38,24 @@ std::string readAt(std::ifstream& in, uint64_t offset, size_t size) {
   in.seekg(static_cast<std::streamoff>(offset));
   in.read(buffer.data(), static_cast<std::streamsize>(size));
   buffer.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return buffer;
+}
+
+// Small reads at scattered offsets (local headers, pickles): pread on a raw
+// descriptor, not an ifstream, which fills an 8 KiB buffer after each seek
+// and would make the gate read ~8 KiB per record of a 250-record model.
+std::string preadAt(const std::string& path, uint64_t offset, size_t size) {
+  std::string buffer(size, '\0');
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, buffer.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  buffer.resize(done);
   return buffer;
 }
 
@@ -179,9 +200,7 @@ const ZipEntry* ZipDirectory::find(std::string_view name) const {
 }
 
 uint64_t ZipDirectory::dataOffset(const ZipEntry& entry) const {
-  std::ifstream in(path_, std::ios::binary);
-  const std::string header =
-      readAt(in, entry.local_header_offset, kLocalHeaderSize);
+  const std::string header = preadAt(path_, entry.local_header_offset, kLocalHeaderSize);
   if (header.size() != kLocalHeaderSize ||
       le32(header.data()) != kLocalHeaderSig) {
     throw InputError(path_, "corrupt zip archive: record '" + entry.name +
@@ -192,8 +211,9 @@ uint64_t ZipDirectory::dataOffset(const ZipEntry& entry) const {
   const uint64_t data_offset = entry.local_header_offset + kLocalHeaderSize +
                                le16(header.data() + 26) +
                                le16(header.data() + 28);
-  if (data_offset > file_size_ ||
-      entry.uncompressed_size > file_size_ - data_offset) {
+  const uint64_t stored_size =
+      entry.method == 0 ? entry.uncompressed_size : entry.compressed_size;
+  if (data_offset > file_size_ || stored_size > file_size_ - data_offset) {
     throw InputError(path_, "corrupt zip archive: record '" + entry.name +
                                 "' extends past the end of the file");
   }
@@ -205,8 +225,7 @@ std::optional<std::string> ZipDirectory::readSmallRecord(
   if (entry.method != 0 || entry.uncompressed_size > max_bytes) {
     return std::nullopt;
   }
-  std::ifstream in(path_, std::ios::binary);
-  std::string data = readAt(in, dataOffset(entry), entry.uncompressed_size);
+  std::string data = preadAt(path_, dataOffset(entry), entry.uncompressed_size);
   if (data.size() != entry.uncompressed_size) {
     throw InputError(path_, "cannot read record '" + entry.name + "'");
   }

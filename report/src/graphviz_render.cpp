@@ -1,8 +1,8 @@
 #include "jitscope/report/graphviz_render.h"
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-#include <graphviz/gvplugin.h>
+#include <cgraph.h>  // pkg-config puts .../include/graphviz on the path
+#include <gvc.h>
+#include <gvplugin.h>
 
 #include <memory>
 

@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/graph_dot.h"
 
@@ -226,6 +227,34 @@ TEST(GraphView, IdsAreStableAcrossLoadsAndPrefixedForASecondView) {
   forEachCluster(prefixed.root, [](const ViewCluster& c) {
     EXPECT_EQ(c.id.rfind("cluster_ref_", 0), 0u) << c.id;  // Graphviz needs the "cluster" prefix
   });
+}
+
+TEST(GraphView, ExampleInputsGiveEveryTensorEdgeItsShape) {
+  const LoadedModel model = loadModel(testing::fixture("resnet18.traced.pt"));
+  const auto graph = methodGraph(*model.module, "forward", GraphForm::kInlined);
+  const InputSet inputs =
+      readInputFile(testing::fixture("inputs/resnet18.pt"), *model.module, "forward");
+  ASSERT_EQ(recordShapes(graph, *model.module, inputs.args), "");
+  GraphViewOptions options;
+  options.module_types = moduleTypeNames(*model.module);
+  const GraphView view = buildGraphView(buildGraphModel(*graph, "forward", true), options);
+  const GraphView plain = draw("resnet18.traced.pt").view;
+  ASSERT_EQ(view.nodes.size(), plain.nodes.size());  // the recording left no node behind
+  for (size_t i = 0; i < view.nodes.size(); ++i) EXPECT_EQ(view.nodes[i].id, plain.nodes[i].id);
+  size_t shaped = 0;
+  for (const auto& edge : view.edges) {
+    if (edge.kind != EdgeKind::kData || view.nodes[edge.to].kind == ViewNodeKind::kOutput) continue;
+    EXPECT_EQ(edge.label.rfind("Float(1, ", 0), 0u) << edge.label;
+    ++shaped;
+  }
+  EXPECT_GT(shaped, 60u);
+  // conv1 (stride 2) halves 224 and makes 64 channels.
+  const ViewNode* conv = nodeTitled(view, "_convolution");
+  const auto out = std::find_if(view.edges.begin(), view.edges.end(), [&](const ViewEdge& e) {
+    return &view.nodes[e.from] == conv;
+  });
+  ASSERT_NE(out, view.edges.end());
+  EXPECT_EQ(out->label, "Float(1, 64, 112, 112)");
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ TEST(OutputCompare, IdenticalTensorsPass) {
   EXPECT_EQ(d.mismatched, 0);
   EXPECT_EQ(d.max_abs_diff, 0);
   EXPECT_EQ(d.min_atol, 0);
+  // Within tolerance, the worst index is that of the largest difference.
+  at::Tensor close = ramp();
+  close.index_put_({1, 2}, close.index({1, 2}) + 5e-6);
+  const auto near = compareOutputs(close, ramp(), {});
+  EXPECT_TRUE(near.ok);
+  EXPECT_EQ(near.outputs[0].worst_index, (std::vector<int64_t>{1, 2}));
 }
 
 TEST(OutputCompare, PerturbedElementIsFoundWithItsIndexAndMinimumTolerance) {

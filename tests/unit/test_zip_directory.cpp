@@ -132,3 +132,16 @@ TEST(ZipDirectory, ReadsARealTorchArchive) {
 
 }  // namespace
 }  // namespace jitscope
+
+namespace jitscope {
+namespace {
+
+// Regression (found by fuzz/fuzz_archive.cpp): a record name holding
+// newlines made the "one line" error span three lines.
+TEST(InputError, IsOneLineWhateverTheFileSays) {
+  const InputError error("m\n.pt", "record 'a\nb\x1b[31m' lies outside the file's data");
+  EXPECT_EQ(std::string(error.what()), "'m\\x0a.pt': record 'a\\x0ab\\x1b[31m' lies outside the file's data");
+}
+
+}  // namespace
+}  // namespace jitscope

@@ -16,6 +16,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/paths.h"
+#include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/source_location.h"
 
 namespace jitscope {

@@ -1,6 +1,7 @@
 // Output files are written whole or not at all: content goes to a temporary
 // file beside the target, which is renamed over it only on commit(). A run
-// that fails or is interrupted leaves no half-written output behind.
+// that fails or is interrupted (SIGINT, SIGTERM, SIGHUP: see cleanup.h)
+// leaves no half-written output and no temporary file behind.
 #pragma once
 
 #include <string>
@@ -28,6 +29,7 @@ class AtomicFile {
   std::string temp_path_;
   int fd_ = -1;
   bool committed_ = false;
+  int cleanup_slot_ = -1;  ///< in the interrupt cleanup table
 };
 
 /// Convenience: writes all of `data` to `path` atomically.

@@ -6,11 +6,13 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace jitscope {
 
 /// A file the user named cannot be used: missing, not TorchScript, corrupt.
-/// what() is one line: "'PATH': PROBLEM[: HINT]".
+/// what() is one line: "'PATH': PROBLEM[: HINT]"; control characters in
+/// either (a hostile archive's record names, say) are shown as \xNN.
 class InputError : public std::runtime_error {
  public:
   InputError(std::string path, std::string problem);
@@ -28,6 +30,10 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// `text` with control characters (newlines included) written as \xNN, so
+/// text from a file cannot break a one-line message or drive a terminal.
+std::string printable(std::string_view text);
 
 /// First non-empty line of a (possibly multi-line) message, trimmed. LibTorch
 /// errors carry source excerpts and C++ backtraces after the first line.

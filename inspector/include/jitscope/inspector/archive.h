@@ -55,4 +55,10 @@ struct ArchiveInfo {
 /// Throws InputError with a one-line diagnosis (and fix) otherwise.
 ArchiveInfo inspectArchive(const std::string& path);
 
+/// Validates a torch.save zip file (example inputs) as inspectArchive
+/// validates a model's tensors: record names, compression, layout, and
+/// data.pkl's globals and storage sizes. A file that is not a zip is left to
+/// LibTorch's restricted unpickler (the legacy format). Throws InputError.
+void checkTensorFile(const std::string& path);
+
 }  // namespace jitscope

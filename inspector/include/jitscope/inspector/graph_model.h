@@ -12,6 +12,7 @@
 
 namespace torch::jit {
 struct Graph;
+struct Module;
 }
 namespace c10 {
 struct IValue;
@@ -63,12 +64,13 @@ struct GraphModel {
 GraphModel buildGraphModel(const torch::jit::Graph& graph, std::string method,
                            bool inlined);
 
-/// Gives the graph's inputs the complete types of example arguments (after
-/// self) and runs LibTorch's shape propagation, so that value types carry
-/// dtype and sizes where the ops allow ("Float(1, 64, 56, 56)"). Returns
-/// an empty string, or why LibTorch's analysis stopped (types already set
-/// stay). The graph should be a copy: its types change.
-std::string propagateShapes(const std::shared_ptr<torch::jit::Graph>& graph,
-                            const std::vector<c10::IValue>& args);
+/// Runs `graph` (a copy of one of `module`'s methods, inlined) once on
+/// `args` (after self) in the plain interpreter and gives every tensor value
+/// the dtype and sizes it had ("Float(1, 64, 56, 56)"; a size that changes
+/// between loop iterations becomes unknown). The model's weights must be
+/// loaded. Returns an empty string, or the first line of the error that
+/// stopped the run (values reached before it keep their shapes).
+std::string recordShapes(const std::shared_ptr<torch::jit::Graph>& graph,
+                         const torch::jit::Module& module, const std::vector<c10::IValue>& args);
 
 }  // namespace jitscope

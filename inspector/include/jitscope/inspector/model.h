@@ -34,6 +34,11 @@ enum class TensorData {
 /// Loads `path` onto the CPU (a model saved from CUDA loads too).
 LoadedModel loadModel(const std::string& path, TensorData tensors = TensorData::kLoad);
 
+/// Saves `module` to `path` whole or not at all (through AtomicFile: a
+/// temporary file beside `path`, renamed over it when complete). A module
+/// LibTorch cannot serialize is an InputError naming `path`.
+void saveModel(const torch::jit::Module& module, const std::string& path);
+
 /// How a method's graph is shown: as saved (calls to submodules stay
 /// prim::CallMethod) or with every call inlined, as Python's `inlined_graph`.
 enum class GraphForm { kAsSaved, kInlined };

@@ -51,6 +51,10 @@ struct NodeSource {
   /// Submodule that owns the node in an inlined graph ("layer1.0.conv1"),
   /// from the inlined call stack; empty for the root module.
   std::string module_path;
+  /// Scripted nodes whose expression lies in the torch package (the
+  /// aten::conv2d inside nn.Conv2d): the innermost call site in the user's
+  /// code (`out = self.conv2(out)`); unknown otherwise.
+  SourceLocation user_call;
 };
 
 /// Everything recorded about where `node` came from.

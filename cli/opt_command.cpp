@@ -1,0 +1,169 @@
+// jitscope opt MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]
+//              [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]
+//              [--verify INPUTS.pt | --bisect INPUTS.pt [--rtol X] [--atol X]] [--format text|json]
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "command_line.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/core/exit_code.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
+#include "jitscope/passes/pipeline.h"
+#include "jitscope/passes/registry.h"
+#include "jitscope/report/output_format.h"
+#include "jitscope/report/passes_render.h"
+#include "jitscope/validators/pass_check.h"
+
+namespace jitscope::cli {
+namespace {
+
+std::vector<std::string> splitList(const std::vector<std::string>& values) {
+  std::vector<std::string> items;
+  for (const auto& value : values) {
+    size_t start = 0;
+    while (start <= value.size()) {
+      const size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) items.push_back(value.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return items;
+}
+
+std::vector<std::string> presetNames() {
+  std::vector<std::string> names;
+  for (const auto& preset : presets()) names.push_back(preset.name);
+  return names;
+}
+
+}  // namespace
+
+int runOpt(CommandContext& ctx) {
+  CommandSyntax syntax;
+  syntax.usage =
+      "MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]\n"
+      "                    [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]\n"
+      "                    [--verify INPUTS.pt | --bisect INPUTS.pt] [--rtol X] [--atol X] [--format text|json]";
+  syntax.description =
+      "Run LibTorch's graph passes on a model, in the order given, and report what\n"
+      "each changed: nodes before and after, op kinds that appeared or vanished,\n"
+      "time. -o saves the result (it loads again in Python and C++). Presets:\n"
+      "'inference' (eval, freeze, folding, cleanup), 'mobile' (plus XNNPACK\n"
+      "prepacking), 'cleanup' (no freezing). 'jitscope passes' lists the passes.\n"
+      "--verify runs the original and the result on torch.save'd inputs and fails\n"
+      "(exit 1, nothing written) when outputs differ beyond the tolerance (default:\n"
+      "torch.testing.assert_close's for the dtype); --bisect checks after every pass\n"
+      "and names the first that changes the outputs.";
+  std::string model_path;
+  std::vector<std::string> pass_lists;
+  std::string preset_name;
+  std::string output;
+  std::vector<std::string> methods;
+  std::vector<std::string> print_after;
+  std::string format_name;
+  std::string verify_inputs;
+  std::string bisect_inputs;
+  CompareOptions compare;
+  syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
+  syntax.options.add_options()
+      ("passes,p", po::value(&pass_lists)->multitoken(), "comma-separated passes, run in order")
+      ("preset", po::value(&preset_name), "a named pipeline: inference, mobile, cleanup")
+      ("output,o", po::value(&output), "save the optimized module here")
+      ("method,m", po::value(&methods)->multitoken(), "root methods graph passes act on (default: all)")
+      ("print-ir-after", po::value(&print_after)->multitoken(), "print the IR after these passes")
+      ("print-ir-after-all", po::bool_switch(), "print the IR after every pass")
+      ("print-ir-after-change", po::bool_switch(), "print the IR after every pass that changed it")
+      ("verify", po::value(&verify_inputs), "compare outputs of original and result on these inputs")
+      ("bisect", po::value(&bisect_inputs), "compare after each pass; name the first that changes outputs")
+      ("rtol", po::value<double>(), "relative tolerance for --verify/--bisect (default: per dtype)")
+      ("atol", po::value<double>(), "absolute tolerance for --verify/--bisect (default: per dtype)")
+      ("format,f", po::value(&format_name)->default_value("text"), "statistics as text or json");
+  syntax.positional.add("model", 1);
+  const auto vm = parseCommandLine(ctx, syntax);
+  if (!vm) return toInt(ExitCode::kOk);
+  const OutputFormat format = parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+
+  // Everything about the command line is checked before the model is read.
+  if (pass_lists.empty() == preset_name.empty()) {
+    throw UsageError("give either --passes a,b,c or --preset NAME");
+  }
+  std::vector<std::string> names;
+  std::string pipeline;
+  if (!preset_name.empty()) {
+    const Preset* preset = findPreset(preset_name);
+    if (preset == nullptr) {
+      throw UsageError(fmt::format("unknown preset '{}'; use one of: {}", preset_name,
+                                   fmt::join(presetNames(), ", ")));
+    }
+    names = preset->passes;
+    pipeline = "preset " + preset->name;
+  } else {
+    names = splitList(pass_lists);
+    if (names.empty()) throw UsageError("--passes names no pass");
+    pipeline = fmt::format("passes {}", fmt::join(names, ","));
+  }
+  const auto passes = resolvePasses(names);
+  print_after = splitList(print_after);
+  for (auto& name : print_after) {
+    const auto found = resolvePasses({name});
+    name = found.front()->name;
+    if (std::find(passes.begin(), passes.end(), found.front()) == passes.end()) {
+      throw UsageError(fmt::format("--print-ir-after names '{}', which the pipeline does not run", name));
+    }
+  }
+  const int printing = static_cast<int>(!print_after.empty()) + (*vm)["print-ir-after-all"].as<bool>() +
+                       (*vm)["print-ir-after-change"].as<bool>();
+  if (printing > 1) {
+    throw UsageError("use one of --print-ir-after, --print-ir-after-all and --print-ir-after-change");
+  }
+
+  if (!verify_inputs.empty() && !bisect_inputs.empty()) {
+    throw UsageError("use one of --verify and --bisect");
+  }
+  if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
+  if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
+  if ((vm->count("rtol") || vm->count("atol")) && verify_inputs.empty() && bisect_inputs.empty()) {
+    throw UsageError("--rtol and --atol apply to --verify or --bisect");
+  }
+
+  PipelineOptions options;
+  options.methods = methods;
+  options.model_path = model_path;
+  if (printing == 1) {
+    const IrPrintWhen when = !print_after.empty()                      ? IrPrintWhen::kNamed
+                             : (*vm)["print-ir-after-all"].as<bool>() ? IrPrintWhen::kAll
+                                                                      : IrPrintWhen::kChanged;
+    options.after_pass.push_back(printIrAfter(when, print_after, writeOutput));
+  }
+
+  LoadedModel model = loadModel(model_path);
+  OptSummary summary;
+  summary.model = model_path;
+  summary.pipeline = pipeline;
+  const std::string& check_inputs = verify_inputs.empty() ? bisect_inputs : verify_inputs;
+  if (check_inputs.empty()) {
+    summary.report = runPipeline(*model.module, passes, options);
+  } else {
+    const InputSet inputs = readInputFile(check_inputs, *model.module);
+    summary.check_mode = verify_inputs.empty() ? OutputCheck::kBisect : OutputCheck::kVerify;
+    summary.checked =
+        runCheckedPipeline(*model.module, passes, options, inputs, compare, *summary.check_mode);
+    summary.report = summary.checked.report;
+  }
+  const bool outputs_differ = summary.check_mode && !summary.checked.ok();
+  if (outputs_differ && !output.empty()) {
+    ctx.diagnostics.error(fmt::format("outputs differ beyond the tolerance; '{}' not written", output));
+  } else if (!output.empty()) {
+    saveModel(*model.module, output);
+    summary.output = output;
+  }
+  writeOutput(format == OutputFormat::kJson ? renderOptJson(summary) : renderOptText(summary));
+  return toInt(outputs_differ ? ExitCode::kFindings : ExitCode::kOk);
+}
+
+}  // namespace jitscope::cli

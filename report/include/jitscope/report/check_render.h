@@ -1,0 +1,23 @@
+// Renderers for `jitscope check`: a text table per input set, JSON
+// (docs/commands/check.md has the schema) and JUnit XML (one testcase per
+// output of each input set).
+#pragma once
+
+#include <string>
+
+#include "jitscope/validators/cross_check.h"
+
+namespace jitscope {
+
+enum class CheckFormat { kText, kJson, kJunit };
+
+/// Parses "text", "json" or "junit"; throws UsageError otherwise.
+CheckFormat parseCheckFormat(const std::string& name);
+
+std::string renderCheckText(const CheckReport& report);
+std::string renderCheckJson(const CheckReport& report);
+std::string renderCheckJunit(const CheckReport& report);
+/// Where the time went (--timing), one line per phase, for stderr.
+std::string renderCheckTiming(const CheckReport& report);
+
+}  // namespace jitscope

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in fuzz/ with clang (AddressSanitizer +
+# UndefinedBehaviorSanitizer) into build-fuzz/ and runs each for SECONDS,
+# seeded with the fixture models and the hostile corpus (build them first:
+# scripts/build.sh). Crashes land in build-fuzz/crashes/.
+#
+# usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default 60 s; targets:
+#        fuzz_archive fuzz_pickle_scan fuzz_torch_unpickler)
+# Needs: apt-get install -y clang libclang-rt-14-dev (not part of CI).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${JITSCOPE_FUZZ_DIR:-$root/build-fuzz}"
+models="${JITSCOPE_MODELS_DIR:-$root/build/models}"
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_archive fuzz_pickle_scan fuzz_torch_unpickler)
+cxx="${CXX_FUZZ:-clang++}"
+command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found; apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
+[ -d "$models/hostile" ] || { echo "fuzz: no $models/hostile; run scripts/build.sh first" >&2; exit 2; }
+
+mkdir -p "$out"/{seeds/archive,seeds/pickle,crashes}
+flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -DFMT_HEADER_ONLY=1 -I"$root/core/include" -I"$root/inspector/include")
+gate_sources=("$root/inspector/src/zip_directory.cpp" "$root/inspector/src/archive.cpp"
+              "$root/inspector/src/pickle_scan.cpp" "$root/core/src/errors.cpp")
+
+build() {
+  local target="$1"
+  echo "fuzz: building $target" >&2
+  case "$target" in
+    fuzz_archive) "$cxx" "${flags[@]}" "$root/fuzz/fuzz_archive.cpp" "${gate_sources[@]}" -o "$out/$target" ;;
+    fuzz_pickle_scan) "$cxx" "${flags[@]}" "$root/fuzz/fuzz_pickle_scan.cpp" "$root/inspector/src/pickle_scan.cpp" "$root/core/src/errors.cpp" \
+                        -o "$out/$target" ;;
+    fuzz_torch_unpickler) "$cxx" "${flags[@]}" -isystem /usr/include/torch/csrc/api/include \
+                            "$root/fuzz/fuzz_torch_unpickler.cpp" -ltorch -ltorch_cpu -lc10 -o "$out/$target" ;;
+    *) echo "fuzz: unknown target '$target'" >&2; exit 2 ;;
+  esac
+}
+
+# Seeds: whole archives for the gate, their pickles for the pickle readers.
+find "$models" -maxdepth 2 -type f \( -name '*.pt' -o -name '*.onnx' \) -size -2M -exec cp -f {} "$out/seeds/archive/" \;
+python3 - "$models" "$out/seeds/pickle" <<'PY'
+import pathlib, sys, zipfile
+models, dest = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for path in list(models.glob("*.pt")) + list(models.glob("hostile/*.pt")):
+    try:
+        archive = zipfile.ZipFile(path)
+        for info in archive.infolist():
+            if info.filename.endswith(".pkl") and info.file_size < 1 << 20:
+                name = f"{path.stem}-{info.filename.replace('/', '_')}"
+                (dest / name).write_bytes(archive.read(info))
+    except (zipfile.BadZipFile, OSError, NotImplementedError, KeyError, EOFError, ValueError):
+        pass
+PY
+
+status=0
+for target in "${targets[@]}"; do
+  build "$target"
+  seeds="$out/seeds/archive"; [ "$target" = fuzz_archive ] || seeds="$out/seeds/pickle"
+  mkdir -p "$out/corpus/$target"
+  # LibTorch's Unpickler allocates a string's declared length before checking
+  # it against the input (docs/security.md): a 143-byte pickle asks for
+  # 1.9 GB. That out-of-memory is known; fork mode lets fuzzing go past it.
+  extra=()
+  [ "$target" != fuzz_torch_unpickler ] || extra=(-fork=1 -ignore_ooms=1 -ignore_timeouts=1)
+  echo "fuzz: running $target for $seconds s" >&2
+  TMPDIR="${TMPDIR:-/tmp}" "$out/$target" "${extra[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+      -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$target-" \
+      "$out/corpus/$target" "$seeds" 2>"$out/$target.log" || status=1
+  tail -n 12 "$out/$target.log" | grep -E '^(stat::|#|==|SUMMARY|Done)' >&2 || true
+done
+exit $status

@@ -1,0 +1,97 @@
+// `jitscope check`: does the exported model compute what it should? Runs a
+// model on input sets and compares its outputs with a reference: the same
+// model on another device (CPU vs CUDA), another export (--against), or
+// saved outputs (--expected). With localize, both sides are also run with
+// every tensor intermediate of the inlined graph captured, to name the first
+// node whose value diverges.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jitscope/inspector/model_inputs.h"
+#include "jitscope/inspector/source_location.h"
+#include "jitscope/validators/output_compare.h"
+
+namespace jitscope {
+
+struct CheckOptions {
+  std::string model;                        ///< the model under test (the "actual" side)
+  std::string method = "forward";
+  /// Reference model (the "expected" side); empty: `model` itself.
+  std::string against;
+  /// Saved outputs as the expected side: one file per input set, or one
+  /// file holding a tuple with one entry per set (what --save-outputs writes).
+  std::vector<std::string> expected_files;
+  /// One device: both sides run there. Two ("cpu", "cuda"): the expected
+  /// side runs on the first, the actual side on the second.
+  std::vector<std::string> devices = {"cpu"};
+  /// Casts the actual side (floating parameters and inputs) to this dtype,
+  /// e.g. float16 on CUDA; outputs are then compared in float64 with the
+  /// looser dtype's tolerance.
+  std::optional<c10::ScalarType> dtype;
+  std::vector<std::string> input_files;
+  std::vector<ShapeSpec> shapes;
+  uint64_t seed = 0;
+  size_t generated_sets = 1;  ///< input sets from --shape, seeds seed, seed+1, ...
+  CompareOptions compare;
+  bool localize = false;
+  /// Where the actual side's outputs are written (torch.load reads them).
+  std::string save_outputs;
+};
+
+/// The first intermediate value that differs beyond tolerance.
+struct Divergence {
+  size_t position = 0;        ///< among the compared values, 0-based, in execution order
+  std::string op;             ///< "aten::conv2d"
+  std::string value;          ///< "%input.17"
+  std::string module_path;    ///< "layer3.0.conv2"; empty for the root module
+  SourceLocation location;    ///< the Python line, when recorded
+  std::string node;           ///< the node's IR line
+  OutputDiff diff;            ///< path is the value name
+};
+
+struct LocalizeResult {
+  /// "positional (identical graphs)" or "by module path, op and occurrence".
+  std::string alignment;
+  size_t compared = 0;        ///< pairs of intermediates compared
+  size_t unmatched = 0;       ///< intermediates of the actual side with no partner
+  std::optional<Divergence> first;
+  double seconds = 0;         ///< the instrumented runs plus the comparisons
+};
+
+struct InputSetResult {
+  std::string label;
+  OutputComparison comparison;
+  std::optional<LocalizeResult> localize;
+};
+
+/// Where check's time went; forward_seconds is the plain forward passes.
+struct CheckTiming {
+  double load_seconds = 0;
+  double inputs_seconds = 0;
+  double forward_seconds = 0;
+  size_t forward_runs = 0;
+  double compare_seconds = 0;
+  double localize_seconds = 0;
+  double save_seconds = 0;
+  double total_seconds = 0;
+};
+
+struct CheckReport {
+  std::string method;
+  std::string actual;    ///< "resnet18.traced.pt on cuda as float16"
+  std::string expected;  ///< "resnet18.scripted.pt on cpu" or "outputs.pt"
+  std::vector<InputSetResult> sets;
+  bool ok = true;
+  CheckTiming timing;
+};
+
+/// Runs the check. Throws UsageError for impossible requests (no CUDA,
+/// nothing to compare with) and InputError for files that do not fit
+/// (inputs for another signature, a model that fails on the inputs).
+CheckReport crossCheck(const CheckOptions& options);
+
+}  // namespace jitscope

@@ -1,0 +1,270 @@
+#include "jitscope/validators/cross_check.h"
+
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <memory>
+
+#include "jitscope/core/atomic_file.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/model.h"
+#include "localize.h"
+
+namespace jitscope {
+namespace {
+
+using c10::IValue;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string baseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// Applies `f` to every tensor inside `value`.
+IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::Tensor&)>& f) {
+  if (value.isTensor()) return f(value.toTensor());
+  if (value.isTuple()) {
+    std::vector<IValue> items;
+    for (const auto& item : value.toTupleRef().elements()) items.push_back(mapTensors(item, f));
+    return c10::ivalue::Tuple::create(std::move(items));
+  }
+  if (value.isList()) {
+    const auto list = value.toList();
+    c10::impl::GenericList out(list.elementType());
+    for (const auto& item : value.toListRef()) out.push_back(mapTensors(item, f));
+    return out;
+  }
+  if (value.isGenericDict()) {
+    const auto dict = value.toGenericDict();
+    c10::impl::GenericDict out(dict.keyType(), dict.valueType());
+    for (const auto& entry : dict) out.insert(entry.key(), mapTensors(entry.value(), f));
+    return out;
+  }
+  return value;
+}
+
+// TorchScript interpreter errors put the reason last, after the call site.
+std::string lastLine(const std::string& message) {
+  const size_t end = message.find_last_not_of(" \n\r\t");
+  if (end == std::string::npos) return message;
+  const size_t begin = message.rfind('\n', end);
+  const size_t from = begin == std::string::npos ? 0 : begin + 1;
+  return message.substr(from, end - from + 1);
+}
+
+c10::Device parseDevice(const std::string& name) {
+  try {
+    c10::Device device(name);
+    if (device.is_cuda() && !at::hasCUDA()) {
+      throw UsageError(fmt::format("--device {} needs a CUDA device; this machine (or this LibTorch build) has none",
+                                   name));
+    }
+    if (!device.is_cpu() && !device.is_cuda()) {
+      throw UsageError(fmt::format("unsupported device '{}'; use cpu or cuda[:N]", name));
+    }
+    return device;
+  } catch (const c10::Error&) {
+    throw UsageError(fmt::format("unknown device '{}'; use cpu or cuda[:N]", name));
+  }
+}
+
+// One side that runs a model.
+struct Side {
+  std::string path;
+  LoadedModel model;
+  c10::Device device = c10::Device(c10::kCPU);
+  std::optional<c10::ScalarType> dtype;
+
+  std::string label() const {
+    return fmt::format("{} on {}{}", baseName(path), device.str(), dtype ? " as " + dtypeName(*dtype) : "");
+  }
+
+  void place() {
+    if (!device.is_cpu()) model.module->to(device);
+    if (dtype) model.module->to(*dtype);
+  }
+
+  // The inputs as this side takes them: on its device, floating ones in its dtype.
+  std::vector<IValue> adapt(const std::vector<IValue>& args) const {
+    std::vector<IValue> out;
+    for (const auto& arg : args) {
+      out.push_back(mapTensors(arg, [this](const at::Tensor& t) {
+        at::Tensor moved = t.to(device);
+        if (dtype && moved.is_floating_point()) moved = moved.to(*dtype);
+        return moved.clone();  // the model may write into its inputs
+      }));
+    }
+    return out;
+  }
+
+  IValue run(const std::string& method, const std::vector<IValue>& args, const std::string& set_label) const {
+    try {
+      at::manual_seed(0);  // random ops draw the same on both sides of one device
+      IValue out = model.module->get_method(method)(args);
+      return mapTensors(out, [](const at::Tensor& t) { return t.to(at::kCPU); });
+    } catch (const c10::Error& e) {
+      throw InputError(path, fmt::format("{} fails on input set '{}': {}", label(), set_label,
+                                         lastLine(e.what_without_backtrace())));
+    } catch (const std::runtime_error& e) {  // the interpreter's wrapped errors
+      throw InputError(path, fmt::format("{} fails on input set '{}': {}", label(), set_label, lastLine(e.what())));
+    }
+  }
+};
+
+std::vector<char> readBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot read expected outputs");
+  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+IValue loadValue(const std::string& path) {
+  try {
+    return torch::jit::pickle_load(readBytes(path));
+  } catch (const c10::Error& e) {
+    throw InputError(path, "cannot read expected outputs (expected a file written by torch.save): " +
+                               firstLine(e.what_without_backtrace()));
+  }
+}
+
+}  // namespace
+
+CheckReport crossCheck(const CheckOptions& options) {
+  const auto start = Clock::now();
+  // Inference only: no autograd graph is recorded (as torch.no_grad() in
+  // Python), and the saved outputs do not require grad.
+  const at::NoGradGuard no_grad;
+  CheckReport report;
+  report.method = options.method;
+  if (options.devices.empty() || options.devices.size() > 2) {
+    throw UsageError("--device takes one device or two (expected side, actual side), e.g. cpu,cuda");
+  }
+  const bool has_expected = !options.expected_files.empty();
+  if (has_expected && !options.against.empty()) {
+    throw UsageError("--expected and --against both give the expected side; use one");
+  }
+  if (has_expected && options.devices.size() == 2) {
+    throw UsageError("--expected compares with saved outputs; give one --device, not two");
+  }
+  if (!has_expected && options.against.empty() && options.devices.size() == 1) {
+    throw UsageError("nothing to compare with: give --expected OUTPUTS.pt, --against OTHER.pt or --device cpu,cuda");
+  }
+  if (options.localize && has_expected) {
+    throw UsageError("--localize runs both sides node by node, so it needs --against or --device cpu,cuda, "
+                     "not saved outputs");
+  }
+  if (options.input_files.empty() && options.shapes.empty()) {
+    throw UsageError("no inputs: give --inputs FILE.pt or --shape SIZES[:DTYPE] (see jitscope check --help)");
+  }
+  const c10::Device expected_device = parseDevice(options.devices.front());
+  const c10::Device actual_device = parseDevice(options.devices.back());
+
+  // Load, then check the inputs against both signatures before anything runs.
+  auto phase = Clock::now();
+  Side actual{options.model, loadModel(options.model), actual_device, options.dtype};
+  std::optional<Side> expected;
+  if (!has_expected) {
+    const std::string path = options.against.empty() ? options.model : options.against;
+    expected = Side{path, loadModel(path), expected_device, std::nullopt};
+  }
+  report.timing.load_seconds = secondsSince(phase);
+
+  phase = Clock::now();
+  std::vector<InputSet> sets;
+  for (const auto& file : options.input_files) sets.push_back(readInputFile(file, *actual.model.module, options.method));
+  for (size_t i = 0; !options.shapes.empty() && i < options.generated_sets; ++i) {
+    sets.push_back(generateInputs(options.shapes, *actual.model.module, options.method, options.seed + i));
+  }
+  if (expected && !options.against.empty()) {
+    for (const auto& set : sets) checkInputs(set.args, *expected->model.module, options.method, set.label);
+  }
+  std::vector<IValue> expected_values;
+  if (has_expected) {
+    if (options.expected_files.size() == sets.size()) {
+      for (const auto& file : options.expected_files) expected_values.push_back(loadValue(file));
+    } else if (options.expected_files.size() == 1) {
+      const IValue all = loadValue(options.expected_files[0]);
+      if (!all.isTuple() || all.toTupleRef().elements().size() != sets.size()) {
+        throw InputError(options.expected_files[0],
+                         fmt::format("holds one output, but there are {} input sets; give one --expected file "
+                                     "per input set, or one holding a tuple of {} (as --save-outputs writes)",
+                                     sets.size(), sets.size()));
+      }
+      for (const auto& value : all.toTupleRef().elements()) expected_values.push_back(value);
+    } else {
+      throw UsageError(fmt::format("{} --expected files for {} input sets; give one per set",
+                                   options.expected_files.size(), sets.size()));
+    }
+  }
+  report.timing.inputs_seconds = secondsSince(phase);
+
+  actual.place();
+  if (expected) expected->place();
+  report.actual = actual.label();
+  report.expected = expected ? expected->label() : [&] {
+    std::string names;
+    for (const auto& file : options.expected_files) names += (names.empty() ? "" : ", ") + baseName(file);
+    return names;
+  }();
+
+  CompareOptions compare = options.compare;
+  if (options.dtype) compare.dtypes = DtypePolicy::kPromote;
+  std::unique_ptr<InstrumentedMethod> actual_probe;
+  std::unique_ptr<InstrumentedMethod> expected_probe;
+  std::vector<IValue> saved;
+  for (size_t s = 0; s < sets.size(); ++s) {
+    InputSetResult result;
+    result.label = sets[s].label;
+    const auto actual_args = actual.adapt(sets[s].args);
+    const auto expected_args = expected ? expected->adapt(sets[s].args) : std::vector<IValue>{};
+    phase = Clock::now();
+    const IValue actual_out = actual.run(options.method, actual_args, sets[s].label);
+    const IValue expected_out = expected ? expected->run(options.method, expected_args, sets[s].label)
+                                         : expected_values[s];
+    report.timing.forward_seconds += secondsSince(phase);
+    report.timing.forward_runs += expected ? 2 : 1;
+    phase = Clock::now();
+    result.comparison = compareOutputs(actual_out, expected_out, compare);
+    report.timing.compare_seconds += secondsSince(phase);
+    if (options.localize) {
+      phase = Clock::now();
+      if (!actual_probe) {
+        actual_probe = std::make_unique<InstrumentedMethod>(*actual.model.module, options.method);
+        expected_probe = std::make_unique<InstrumentedMethod>(*expected->model.module, options.method);
+      }
+      try {
+        result.localize = localizeDivergence(*actual_probe, actual.adapt(sets[s].args), *expected_probe,
+                                             expected->adapt(sets[s].args), compare);
+      } catch (const c10::Error& e) {
+        throw InputError(options.model, "--localize: the instrumented graph fails: " +
+                                            lastLine(e.what_without_backtrace()));
+      } catch (const std::runtime_error& e) {
+        throw InputError(options.model, std::string("--localize: the instrumented graph fails: ") + lastLine(e.what()));
+      }
+      report.timing.localize_seconds += secondsSince(phase);
+    }
+    report.ok = report.ok && result.comparison.ok;
+    if (!options.save_outputs.empty()) saved.push_back(actual_out);
+    report.sets.push_back(std::move(result));
+  }
+  if (!options.save_outputs.empty()) {
+    phase = Clock::now();
+    const IValue value = saved.size() == 1 ? saved[0] : IValue(c10::ivalue::Tuple::create(saved));
+    const auto bytes = torch::jit::pickle_save(value);
+    writeFileAtomically(options.save_outputs, std::string_view(bytes.data(), bytes.size()));
+    report.timing.save_seconds = secondsSince(phase);
+  }
+  report.timing.total_seconds = secondsSince(start);
+  return report;
+}
+
+}  // namespace jitscope
