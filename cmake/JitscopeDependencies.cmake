@@ -73,3 +73,15 @@ if(JITSCOPE_GRAPHVIZ_CAIRO)
   endif()
 endif()
 message(STATUS "Graphviz ${GRAPHVIZ_libgvc_VERSION}: PNG/PDF ${JITSCOPE_GRAPHVIZ_CAIRO}")
+
+# toml++ reads `jitscope ci` configs. Used header-only (TOML_HEADER_ONLY=1),
+# so only its headers are needed: Debian's libtomlplusplus-dev here, the
+# same .deb unpacked on the GPU machine (scripts/gpu/fetch-debs.sh).
+find_path(JITSCOPE_TOMLPLUSPLUS_INCLUDE_DIR toml++/toml.h)
+if(NOT JITSCOPE_TOMLPLUSPLUS_INCLUDE_DIR)
+  message(FATAL_ERROR "toml++ headers (toml++/toml.h) not found; install libtomlplusplus-dev "
+                      "(scripts/install-deps.sh)")
+endif()
+add_library(jitscope_tomlplusplus INTERFACE)
+target_include_directories(jitscope_tomlplusplus SYSTEM INTERFACE ${JITSCOPE_TOMLPLUSPLUS_INCLUDE_DIR})
+target_compile_definitions(jitscope_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=1)

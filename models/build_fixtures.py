@@ -42,6 +42,7 @@ GROUPS = (
     Group("recurrent", "recurrent"),
     Group("pitfalls", "pitfalls.build"),
     Group("nosource", "nosource"),
+    Group("ci", "ci"),
     Group("check", "check"),
     Group("bad", "bad_inputs", requires=("classic",)),
     Group("hostile", "hostile", requires=("classic", "bad")),

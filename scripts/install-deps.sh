@@ -9,6 +9,8 @@ packages=(
   libfmt-dev libboost-program-options-dev nlohmann-json3-dev
   libgtest-dev
   graphviz libgraphviz-dev   # in-process layout (cgraph + gvc); `dot` for bench/graph_vs_dot.py
+  libtomlplusplus-dev        # `jitscope ci` config files (used header-only)
+  chromium                   # headless browser for the HTML report's test
 )
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include "jitscope/report/audit_render.h"
 #include "jitscope/report/json_util.h"
+#include "jitscope/report/text_util.h"
 
 namespace jitscope {
 namespace {
@@ -11,25 +12,6 @@ namespace {
 using nlohmann::ordered_json;
 
 std::string levelOf(Severity severity) { return std::string(toString(severity)); }
-
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// SARIF artifact URIs: file:// for absolute paths, relative ones as they are.
-std::string uriOf(const std::string& path) {
-  return !path.empty() && path.front() == '/' ? "file://" + path : path;
-}
 
 }  // namespace
 
@@ -70,10 +52,10 @@ std::string renderAuditSarif(const AuditReport& report) {
     if (f.location.known()) {
       ordered_json region{{"startLine", f.location.line}};
       if (f.location.column > 0) region["startColumn"] = f.location.column;
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", uriOf(f.location.file)}}},
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(f.location.file)}}},
                                       {"region", region}};
     } else {
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", uriOf(report.file)}}}};
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(report.file)}}}};
     }
     if (!f.module_path.empty() || !f.function.empty()) {
       location["logicalLocations"] = ordered_json::array(
@@ -87,7 +69,7 @@ std::string renderAuditSarif(const AuditReport& report) {
                                          {"version", "0.1.0"},
                                          {"informationUri", "https://example.invalid/jitscope"},
                                          {"rules", rules}}}}},
-                   {"artifacts", ordered_json::array({{{"location", {{"uri", uriOf(report.file)}}}}})},
+                   {"artifacts", ordered_json::array({{{"location", {{"uri", sarifUri(report.file)}}}}})},
                    {"results", results}};
   ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},

@@ -43,4 +43,24 @@ std::string describeEvidence(const ProvenanceEvidence& evidence) {
          "its own, or the archive has no debug info)";
 }
 
+std::string xmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string sarifUri(const std::string& path) {
+  return !path.empty() && path.front() == '/' ? "file://" + path : path;
+}
+
 }  // namespace jitscope

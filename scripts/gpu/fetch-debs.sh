@@ -11,5 +11,6 @@ apt-get download -qq \
   libboost-program-options1.74.0 libboost-program-options1.74-dev libboost1.74-dev \
   nlohmann-json3-dev libgtest-dev googletest \
   libgraphviz-dev libgvc6 libcgraph6 libcdt5 libpathplan4 libxdot4 libgvpr2 \
-  liblab-gamut1 libgts-0.7-5 libgd3 libltdl7 libwebp7
+  liblab-gamut1 libgts-0.7-5 libgd3 libltdl7 libwebp7 \
+  libtomlplusplus-dev
 ls -1 "$root/.deps/debs"

@@ -36,6 +36,10 @@ EXTRA_ARGS = {
     "dump": [],
     "graph": ["-o", "{out}/graph.svg"],
     "audit": ["--counterexample-dir", "{out}"],
+    "snapshot": ["-o", "{out}/snapshot.json"],
+    "diff": ["{path}"],
+    "ci": None,  # reads a TOML config; its children run snapshot/audit code on the models
+    "report": ["-o", "{out}/report.html"],
     "passes": None,
     "opt": ["--preset", "inference", "-o", "{out}/opt.pt"],
     "bench": ["--shape", "1x3x32x32", "--warmup", "0", "--iters", "1"],

@@ -8,6 +8,14 @@
 
 namespace jitscope {
 
+/// `text` with & < > " ' as XML/HTML character references, for XML
+/// attributes and text (JUnit) and HTML.
+std::string xmlEscape(const std::string& text);
+
+/// A SARIF artifact URI for a path: file:// for absolute paths, relative
+/// ones as they are.
+std::string sarifUri(const std::string& path);
+
 /// "812 B", "3.4 KiB", "44.6 MiB".
 std::string humanBytes(uint64_t bytes);
 

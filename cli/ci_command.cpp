@@ -1,0 +1,318 @@
+// jitscope ci --config jitscope.toml [-j N] [--junit F] [--sarif F] [--json F] [--html F]
+//
+// Each model is checked in its own process (this binary again, with the
+// hidden --run-model NAME), at most -j at a time: a model that crashes
+// LibTorch or leaks memory costs only its own result, and models run in
+// parallel without sharing LibTorch's global state. A child prints its
+// CiModelResult as JSON on stdout; the parent collects and renders them.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "ci_config.h"
+#include "command_line.h"
+#include "jitscope/core/atomic_file.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/core/exit_code.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/report/ci_render.h"
+#include "jitscope/validators/ci_result.h"
+#include "jitscope/validators/snapshot.h"
+#include "jitscope/validators/snapshot_diff.h"
+#include "jitscope/validators/trace_audit.h"
+
+extern char** environ;
+
+namespace jitscope::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+Severity severityOf(const std::string& name) {
+  return name == "note" ? Severity::kNote : name == "error" ? Severity::kError : Severity::kWarning;
+}
+
+CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, std::vector<Finding>& findings) {
+  AuditOptions options;
+  options.source_roots = config.audit.source_roots;
+  options.reference = config.audit.reference;
+  if (config.audit.probe) {
+    options.inputs = {config.inputs};
+    options.counterexample_dir = fs::temp_directory_path().string();
+  }
+  const AuditReport report = auditModel(model, options);
+  findings = report.findings;
+  const Severity fail_on = severityOf(config.audit.fail_on);
+  CiStep step;
+  step.name = "audit";
+  size_t failing = 0;
+  for (const Finding& f : report.findings) {
+    const bool fails = atLeast(f.severity, fail_on);
+    failing += fails;
+    step.issues.push_back({f.check, std::string(toString(f.severity)), f.message, f.location.file,
+                           f.location.line, f.location.column});
+    step.details.push_back(fmt::format("{}: {}: {} [{}]", f.location.known() ? f.location.str() : report.file,
+                                       toString(f.severity), f.message, f.check));
+  }
+  step.status = failing ? CiStatus::kFail : CiStatus::kPass;
+  step.summary = fmt::format("{} model, {} finding{}, {} at or above {}", toString(report.provenance),
+                             report.findings.size(), report.findings.size() == 1 ? "" : "s", failing,
+                             config.audit.fail_on);
+  return step;
+}
+
+CiStep diffStep(const Snapshot& now, const CiModelConfig& config) {
+  SnapshotOptions options;
+  options.inputs = config.inputs;
+  const Snapshot committed = loadOrTakeSnapshot(config.diff.snapshot, options);
+  DiffOptions diff_options;
+  diff_options.tolerance.rtol = config.diff.rtol;
+  diff_options.tolerance.atol = config.diff.atol;
+  const SnapshotDiff diff = diffSnapshots(committed, now, diff_options);
+  CiStep step;
+  step.name = "diff";
+  step.status = diff.same() ? CiStatus::kPass : CiStatus::kFail;
+  step.summary = diff.same() ? fmt::format("same behaviour as {}", fs::path(config.diff.snapshot).filename().string())
+                             : fmt::format("{} change{} against {}", diff.changes.size(),
+                                           diff.changes.size() == 1 ? "" : "s",
+                                           fs::path(config.diff.snapshot).filename().string());
+  for (const Change& change : diff.changes) {
+    const std::string line = fmt::format("{}: {}: {}", toString(change.kind), change.subject, change.message);
+    step.details.push_back(line);
+    for (const auto& detail : change.details) step.details.push_back("  " + detail);
+    step.issues.push_back({std::string("diff-") + toString(change.kind), "error", line, config.path, 0, 0});
+  }
+  for (const auto& note : diff.notes) step.details.push_back("note: " + note);
+  return step;
+}
+
+bool allowed(const std::string& op, const std::vector<std::string>& allow) {
+  const std::string base = op.substr(0, op.find('.'));
+  return std::find(allow.begin(), allow.end(), op) != allow.end() ||
+         std::find(allow.begin(), allow.end(), base) != allow.end();
+}
+
+CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
+  CiStep step;
+  step.name = "ops";
+  std::vector<std::string> missing;
+  for (const auto& op : now.ops) {
+    if (!allowed(op, config.ops.allow)) missing.push_back(op);
+  }
+  step.status = missing.empty() ? CiStatus::kPass : CiStatus::kFail;
+  step.summary = missing.empty() ? fmt::format("all {} operators allowed", now.ops.size())
+                                 : fmt::format("{} of {} operators not in the allow-list: {}", missing.size(),
+                                               now.ops.size(), fmt::join(missing, ", "));
+  for (const auto& op : missing) {
+    step.details.push_back("not allowed: " + op);
+    step.issues.push_back({"ops-not-allowed", "error",
+                           fmt::format("operator '{}' is not in the allow-list of the target runtime", op), config.path,
+                           0, 0});
+  }
+  return step;
+}
+
+/// The child's work: every configured step of one model, in this process.
+CiModelResult checkModel(const CiModelConfig& config) {
+  const auto started = std::chrono::steady_clock::now();
+  CiModelResult result;
+  result.name = config.name;
+  result.path = config.path;
+  const LoadedModel model = loadModel(config.path);
+  std::vector<Finding> findings;
+  if (config.audit.enabled) result.steps.push_back(auditStep(model, config, findings));
+  if (config.diff.enabled || config.ops.enabled) {
+    SnapshotOptions options;
+    options.inputs = config.inputs;
+    options.audit = config.diff.enabled;
+    // The snapshot's findings come from an audit with default options; the
+    // audit step's are the same unless it had a reference or source roots.
+    if (config.audit.enabled && config.audit.reference.empty() && config.audit.source_roots.empty()) {
+      options.findings = findings;
+    }
+    const Snapshot now = takeSnapshot(model, config.path, options);
+    if (config.diff.enabled) result.steps.push_back(diffStep(now, config));
+    if (config.ops.enabled) result.steps.push_back(opsStep(now, config));
+  }
+  for (const auto& step : result.steps) result.status = std::max(result.status, step.status);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string lastLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  const auto pos = text.rfind('\n');
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
+struct Child {
+  pid_t pid = 0;
+  size_t index = 0;
+  std::string out;
+  std::string err;
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Starts `jitscope ci --config FILE --run-model NAME` with stdout and stderr in files.
+Child spawnChild(const std::string& config_file, const CiModelConfig& model, size_t index, const fs::path& dir) {
+  Child child;
+  child.index = index;
+  child.out = (dir / fmt::format("{}.json", index)).string();
+  child.err = (dir / fmt::format("{}.err", index)).string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, child.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, child.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args{"jitscope", "ci", "--config", config_file, "--run-model", model.name};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int rc = posix_spawn(&child.pid, self.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error(fmt::format("cannot start '{}': {}", self, std::strerror(rc)));
+  child.started = std::chrono::steady_clock::now();
+  return child;
+}
+
+CiModelResult collect(const Child& child, int status, const CiModelConfig& model) {
+  const std::string out = readAll(child.out);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    try {
+      return ciResultFromJson(out);
+    } catch (const std::runtime_error&) {
+      // reported below as an error of this model
+    }
+  }
+  CiModelResult result;
+  result.name = model.name;
+  result.path = model.path;
+  result.status = CiStatus::kError;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - child.started).count();
+  const std::string err = lastLine(readAll(child.err));
+  if (WIFSIGNALED(status)) {
+    result.error = fmt::format("the check process was killed by signal {} ({}){}", WTERMSIG(status),
+                               strsignal(WTERMSIG(status)), err.empty() ? "" : ": " + err);
+  } else {
+    const std::string prefix = "jitscope: error: ";
+    result.error = err.rfind(prefix, 0) == 0 ? err.substr(prefix.size())
+                                             : fmt::format("the check process exited with {}{}", WEXITSTATUS(status),
+                                                           err.empty() ? "" : ": " + err);
+  }
+  return result;
+}
+
+std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs) {
+  char pattern[] = "/tmp/jitscope-ci.XXXXXX";
+  if (!mkdtemp(pattern)) throw std::runtime_error("cannot create a temporary folder under /tmp");
+  const fs::path dir(pattern);
+  std::vector<CiModelResult> results(config.models.size());
+  std::map<pid_t, Child> running;
+  size_t next = 0;
+  while (next < config.models.size() || !running.empty()) {
+    while (next < config.models.size() && running.size() < jobs) {
+      Child child = spawnChild(config.file, config.models[next], next, dir);
+      running.emplace(child.pid, child);
+      ++next;
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    results[it->second.index] = collect(it->second, status, config.models[it->second.index]);
+    running.erase(it);
+  }
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return results;
+}
+
+}  // namespace
+
+int runCi(CommandContext& ctx) {
+  CommandSyntax syntax;
+  syntax.usage =
+      "--config jitscope.toml [-j N] [--only NAME ...] [--junit F] [--sarif F] [--json F] [--html F]";
+  syntax.description =
+      "Run every model's checks from a TOML file (audit with a fail-on level, diff\n"
+      "against a committed snapshot with tolerances, op allow-list), models in parallel\n"
+      "processes, with one exit code: 0 all pass, 1 a check failed, 3 a model could not\n"
+      "be checked (unreadable file, bad inputs, crash). Format: docs/commands/ci.md.";
+  std::string config_path;
+  unsigned jobs = 0;
+  std::vector<std::string> only;
+  std::string run_model;
+  std::string junit, sarif, json, html;
+  syntax.options.add_options()
+      ("config,c", po::value(&config_path)->default_value("jitscope.toml"), "the configuration (TOML)")
+      ("jobs,j", po::value(&jobs), "models checked at once (default: config's jobs, else one per core)")
+      ("only", po::value(&only)->multitoken(), "check only these models (by name)")
+      ("junit", po::value(&junit), "write JUnit XML here (a testsuite per model, a testcase per check)")
+      ("sarif", po::value(&sarif), "write SARIF 2.1.0 here (findings on the Python lines)")
+      ("json", po::value(&json), "write all results as JSON here")
+      ("html", po::value(&html), "write a self-contained HTML summary here");
+  po::options_description hidden;
+  hidden.add_options()("run-model", po::value(&run_model), "internal: check one model, print JSON");
+  syntax.arguments.add(hidden);
+  const auto vm = parseCommandLine(ctx, syntax);
+  if (!vm) return toInt(ExitCode::kOk);
+
+  CiConfig config = readCiConfig(config_path);
+  if (!run_model.empty()) {
+    for (const auto& model : config.models) {
+      if (model.name == run_model) {
+        writeOutput(ciResultToJson(checkModel(model)));
+        return toInt(ExitCode::kOk);
+      }
+    }
+    throw UsageError(fmt::format("no model named '{}' in '{}'", run_model, config_path));
+  }
+  if (!only.empty()) {
+    std::vector<CiModelConfig> kept;
+    for (const auto& name : only) {
+      const auto it = std::find_if(config.models.begin(), config.models.end(),
+                                   [&name](const CiModelConfig& m) { return m.name == name; });
+      if (it == config.models.end()) throw UsageError(fmt::format("--only: no model named '{}' in '{}'", name, config_path));
+      kept.push_back(*it);
+    }
+    config.models = std::move(kept);
+  }
+  if (jobs == 0) jobs = config.jobs;
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<CiModelResult> results = runAll(config, jobs);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  writeOutput(renderCiText(results, seconds, jobs));
+  if (!junit.empty()) writeFileAtomically(junit, renderCiJunit(results));
+  if (!sarif.empty()) writeFileAtomically(sarif, renderCiSarif(results));
+  if (!json.empty()) writeFileAtomically(json, renderCiJson(results));
+  if (!html.empty()) writeFileAtomically(html, renderCiHtml(results, config_path));
+  return ciExitCode(results);
+}
+
+}  // namespace jitscope::cli

@@ -1,0 +1,185 @@
+#include "ci_config.h"
+
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "jitscope/core/errors.h"
+#include "jitscope/core/suggest.h"
+
+namespace jitscope::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Reader {
+ public:
+  Reader(std::string file, fs::path base) : file_(std::move(file)), base_(std::move(base)) {}
+
+  [[noreturn]] void fail(const toml::node& node, const std::string& problem) const {
+    const auto line = node.source().begin.line;
+    throw InputError(file_, line > 0 ? fmt::format("line {}: {}", line, problem) : problem);
+  }
+
+  void onlyKeys(const toml::table& table, const std::string& where, const std::vector<std::string>& keys) const {
+    for (const auto& [key, value] : table) {
+      const std::string name(key.str());
+      if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
+      const auto suggestion = closestMatch(name, keys);
+      fail(value, fmt::format("unknown key '{}' in {}{}", name, where,
+                              suggestion ? fmt::format("; did you mean '{}'?", *suggestion)
+                                         : fmt::format("; known keys: {}", fmt::join(keys, ", "))));
+    }
+  }
+
+  template <typename T>
+  std::optional<T> get(const toml::table& table, const std::string& key, const char* type) const {
+    const toml::node* node = table.get(key);
+    if (!node) return std::nullopt;
+    if constexpr (std::is_same_v<T, double>) {
+      if (auto v = node->value<double>()) return *v;
+    } else {
+      if (auto v = node->value<T>()) return *v;
+    }
+    fail(*node, fmt::format("'{}' must be {}", key, type));
+  }
+
+  std::string path(const toml::table& table, const std::string& key) const {
+    const auto text = get<std::string>(table, key, "a string (a path)");
+    if (!text || text->empty()) return "";
+    const fs::path p(*text);
+    return p.is_absolute() ? p.string() : (base_ / p).lexically_normal().string();
+  }
+
+  std::vector<std::string> strings(const toml::table& table, const std::string& key, bool paths) const {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (!node) return out;
+    const toml::array* array = node->as_array();
+    if (!array) fail(*node, fmt::format("'{}' must be a list of strings", key));
+    for (const auto& item : *array) {
+      const auto text = item.value<std::string>();
+      if (!text) fail(item, fmt::format("'{}' must be a list of strings", key));
+      out.push_back(paths && !fs::path(*text).is_absolute() ? (base_ / *text).lexically_normal().string() : *text);
+    }
+    return out;
+  }
+
+  const toml::table* section(const toml::table& table, const std::string& key) const {
+    const toml::node* node = table.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) fail(*node, fmt::format("'{}' must be a table ([model.{}])", key, key));
+    return node->as_table();
+  }
+
+  std::vector<std::string> readAllowFile(const std::string& path) const {
+    std::ifstream in(path);
+    if (!in) throw InputError(path, "cannot read the op allow-list");
+    std::vector<std::string> ops;
+    std::string line;
+    while (std::getline(in, line)) {
+      line = line.substr(0, line.find('#'));
+      line.erase(0, line.find_first_not_of(" \t\r"));
+      line.erase(line.find_last_not_of(" \t\r") + 1);
+      if (!line.empty()) ops.push_back(line);
+    }
+    return ops;
+  }
+
+  CiModelConfig model(const toml::table& table, size_t index) const {
+    const std::string where = fmt::format("[[model]] #{}", index + 1);
+    onlyKeys(table, where, {"name", "path", "inputs", "audit", "diff", "ops"});
+    CiModelConfig model;
+    model.path = path(table, "path");
+    if (model.path.empty()) fail(table, fmt::format("{} has no 'path' (the .pt to check)", where));
+    model.name = get<std::string>(table, "name", "a string").value_or(fs::path(model.path).stem().string());
+    model.inputs = path(table, "inputs");
+    if (const toml::table* audit = section(table, "audit")) {
+      onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe"});
+      model.audit.enabled = true;
+      model.audit.fail_on = get<std::string>(*audit, "fail-on", "\"note\", \"warning\" or \"error\"").value_or("warning");
+      if (model.audit.fail_on != "note" && model.audit.fail_on != "warning" && model.audit.fail_on != "error") {
+        fail(*audit->get("fail-on"), fmt::format("unknown fail-on level '{}'; use note, warning or error", model.audit.fail_on));
+      }
+      model.audit.reference = path(*audit, "reference");
+      model.audit.source_roots = strings(*audit, "source-root", /*paths=*/true);
+      model.audit.probe = get<bool>(*audit, "probe", "true or false").value_or(false);
+      if (model.audit.probe && (model.audit.reference.empty() || model.inputs.empty())) {
+        fail(*audit, "probe = true needs 'reference' and the model's 'inputs'");
+      }
+    }
+    if (const toml::table* diff = section(table, "diff")) {
+      onlyKeys(*diff, "[model.diff]", {"snapshot", "rtol", "atol"});
+      model.diff.enabled = true;
+      model.diff.snapshot = path(*diff, "snapshot");
+      if (model.diff.snapshot.empty()) fail(*diff, "[model.diff] needs 'snapshot' (from `jitscope snapshot`)");
+      model.diff.rtol = get<double>(*diff, "rtol", "a number");
+      model.diff.atol = get<double>(*diff, "atol", "a number");
+    }
+    if (const toml::table* ops = section(table, "ops")) {
+      onlyKeys(*ops, "[model.ops]", {"allow", "allow-file"});
+      model.ops.enabled = true;
+      model.ops.allow = strings(*ops, "allow", /*paths=*/false);
+      const std::string allow_file = path(*ops, "allow-file");
+      if (!allow_file.empty()) {
+        for (auto& op : readAllowFile(allow_file)) model.ops.allow.push_back(std::move(op));
+      }
+    }
+    if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled) {
+      fail(table, fmt::format("model '{}' has no checks; add [model.audit], [model.diff] or [model.ops]", model.name));
+    }
+    return model;
+  }
+
+ private:
+  std::string file_;
+  fs::path base_;
+};
+
+}  // namespace
+
+CiConfig readCiConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot read the configuration file");
+  const std::string extension = fs::path(path).extension().string();
+  if (extension == ".yaml" || extension == ".yml") {
+    throw InputError(path, "YAML configurations are not supported; write the same keys as TOML (docs/commands/ci.md)");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(text.str(), path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path, fmt::format("line {}: {}", e.source().begin.line, e.description()));
+  }
+  CiConfig config;
+  config.file = path;
+  const Reader reader(path, fs::absolute(path).parent_path());
+  reader.onlyKeys(root, "the top level", {"jobs", "model"});
+  if (const auto jobs = reader.get<int64_t>(root, "jobs", "a positive integer")) {
+    if (*jobs < 1) reader.fail(*root.get("jobs"), "'jobs' must be a positive integer");
+    config.jobs = static_cast<unsigned>(*jobs);
+  }
+  const toml::node* models = root.get("model");
+  const toml::array* array = models ? models->as_array() : nullptr;
+  if (!array || array->empty()) throw InputError(path, "no models; add a [[model]] table with a 'path'");
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::table* table = (*array)[i].as_table();
+    if (!table) reader.fail((*array)[i], "each 'model' must be a table ([[model]])");
+    config.models.push_back(reader.model(*table, i));
+    for (size_t j = 0; j + 1 < config.models.size(); ++j) {
+      if (config.models[j].name == config.models.back().name) {
+        reader.fail(*table, fmt::format("two models are named '{}'; give one a different 'name'", config.models[j].name));
+      }
+    }
+  }
+  return config;
+}
+
+}  // namespace jitscope::cli

@@ -1,0 +1,51 @@
+// `jitscope ci`'s configuration file (TOML, read with toml++): a list of
+// models and the checks each must pass. Format: docs/commands/ci.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jitscope::cli {
+
+struct CiAuditConfig {
+  bool enabled = false;
+  std::string fail_on = "warning";
+  std::string reference;
+  std::vector<std::string> source_roots;
+  bool probe = false;  ///< run --inputs probes against the reference
+};
+
+struct CiDiffConfig {
+  bool enabled = false;
+  std::string snapshot;  ///< committed snapshot (or .pt) to compare with
+  std::optional<double> rtol;
+  std::optional<double> atol;
+};
+
+struct CiOpsConfig {
+  bool enabled = false;
+  /// "aten::add.Tensor" allows that overload, "aten::add" every overload.
+  std::vector<std::string> allow;
+};
+
+struct CiModelConfig {
+  std::string name;
+  std::string path;    ///< resolved against the config file's folder
+  std::string inputs;  ///< torch.save'd inputs of forward; "" for none
+  CiAuditConfig audit;
+  CiDiffConfig diff;
+  CiOpsConfig ops;
+};
+
+struct CiConfig {
+  std::string file;
+  unsigned jobs = 0;  ///< 0: one per core
+  std::vector<CiModelConfig> models;
+};
+
+/// Reads `path`; throws InputError (exit 3) naming the line of a syntax
+/// error, an unknown key (with a suggestion) or a missing required key.
+CiConfig readCiConfig(const std::string& path);
+
+}  // namespace jitscope::cli

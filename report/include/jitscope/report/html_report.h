@@ -1,0 +1,39 @@
+// `jitscope report`: one self-contained HTML file (inline CSS, JS and SVG; no
+// network) a reviewer opens from a CI artifact: summary, provenance, findings
+// with source excerpts, the graph with findings highlighted and control flow
+// as clusters, and the output/diff tables when a snapshot was given.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/report/graph_view.h"
+#include "jitscope/validators/finding.h"
+#include "jitscope/validators/snapshot.h"
+#include "jitscope/validators/snapshot_diff.h"
+
+namespace jitscope {
+
+/// A few lines of the user's Python around a finding, read by the caller.
+struct SourceExcerpt {
+  size_t first_line = 0;  ///< line number of lines[0]
+  std::vector<std::string> lines;
+};
+
+struct HtmlReportInput {
+  std::string model_path;
+  ModuleInfo info;
+  AuditReport audit;
+  std::vector<SourceExcerpt> excerpts;  ///< one per audit finding (may be empty)
+  GraphView view;                       ///< what the SVG draws (ids link findings to nodes)
+  std::string svg;                      ///< Graphviz's SVG of `view`; empty when not drawn
+  std::string svg_note;                 ///< why there is no or a reduced drawing
+  std::optional<Snapshot> snapshot;     ///< this model's, with outputs on --inputs
+  std::optional<SnapshotDiff> diff;     ///< against --snapshot
+};
+
+std::string renderHtmlReport(const HtmlReportInput& input);
+
+}  // namespace jitscope

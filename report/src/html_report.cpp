@@ -1,0 +1,279 @@
+#include "jitscope/report/html_report.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+
+#include "jitscope/report/text_util.h"
+
+namespace jitscope {
+namespace {
+
+std::string baseName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+// Graphviz's SVG starts with an XML declaration and a DOCTYPE that are not
+// allowed inside HTML; the <svg> element itself inlines as is.
+std::string inlineSvg(const std::string& svg) {
+  const auto start = svg.find("<svg");
+  return start == std::string::npos ? "" : svg.substr(start);
+}
+
+// View node ids ("n12") a finding points at: highlighted nodes at its line,
+// or the note the view adds when no node comes from that line (a branch the
+// trace froze has no node at its `if`).
+std::vector<std::string> nodesOf(const Finding& finding, const GraphView& view) {
+  std::vector<std::string> ids;
+  if (!finding.location.known()) return ids;
+  const std::string where = fmt::format("{}:{}", baseName(finding.location.file), finding.location.line);
+  for (const auto& node : view.nodes) {
+    const bool at_line = node.location == where || (node.kind == ViewNodeKind::kNote && node.title == where);
+    if (!node.highlight.empty() && at_line) ids.push_back(node.id);
+  }
+  return ids;
+}
+
+std::string summarySection(const HtmlReportInput& in) {
+  const ModuleInfo& info = in.info;
+  size_t errors = 0, warnings = 0, notes = 0;
+  for (const auto& f : in.audit.findings) {
+    (f.severity == Severity::kError ? errors : f.severity == Severity::kWarning ? warnings : notes)++;
+  }
+  std::string methods;
+  if (!info.modules.empty()) {
+    for (const auto& m : info.modules.front().methods) methods += fmt::format("<li><code>{}</code></li>", xmlEscape(m.schema));
+  }
+  const std::string verdict = in.audit.lossy() ? "lossy" : "clean";
+  std::string diff_badge;
+  if (in.diff) {
+    diff_badge = in.diff->same() ? "<span class=\"badge pass\">same as snapshot</span>"
+                                 : fmt::format("<span class=\"badge fail\">{} changes vs snapshot</span>",
+                                               in.diff->changes.size());
+  }
+  return fmt::format(
+      "<section id=\"summary\"><h2>Summary</h2>"
+      "<p><span class=\"badge {0}\">{0}</span> <span class=\"badge neutral\">{1}</span> {2}</p>"
+      "<table class=\"kv\">"
+      "<tr><th>file</th><td><code>{3}</code></td></tr>"
+      "<tr><th>archive</th><td>{4}, {5}</td></tr>"
+      "<tr><th>modules</th><td>{6}</td></tr>"
+      "<tr><th>parameters</th><td>{7} tensors, {8} elements, {9}</td></tr>"
+      "<tr><th>forward</th><td>{10} nodes, {11} <code>if</code>, {12} loops</td></tr>"
+      "<tr><th>findings</th><td>errors {13}, warnings {14}, notes {15}</td></tr>"
+      "<tr><th>methods</th><td><ul>{16}</ul></td></tr>"
+      "</table></section>\n",
+      verdict, xmlEscape(std::string(toString(info.provenance.verdict()))), diff_badge, xmlEscape(in.model_path),
+      fmt::format("TorchScript archive, format version {}", info.archive.format_version),
+      xmlEscape(humanBytes(info.archive.file_size)), info.modules.size(), info.parameters.count, info.parameters.elements,
+      xmlEscape(humanBytes(info.parameters.bytes)), info.forward.nodes, info.forward.if_nodes, info.forward.loop_nodes,
+      errors, warnings, notes, methods);
+}
+
+std::string provenanceSection(const HtmlReportInput& in) {
+  std::string rows;
+  for (const auto& m : in.info.modules) {
+    rows += fmt::format("<tr><td style=\"padding-left:{}em\"><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+                        0.6 + 1.2 * static_cast<double>(m.depth), xmlEscape(m.path.empty() ? "(root)" : m.path),
+                        xmlEscape(m.type_name), xmlEscape(std::string(toString(m.verdict))),
+                        m.verdict_from_submodules ? " (from submodules)" : "", xmlEscape(describeEvidence(m.provenance)));
+  }
+  return fmt::format(
+      "<section id=\"provenance\"><h2>Provenance</h2><p>{}</p>"
+      "<table><thead><tr><th>module</th><th>type</th><th>made by</th><th>evidence</th></tr></thead>"
+      "<tbody>{}</tbody></table></section>\n",
+      xmlEscape(describeEvidence(in.info.provenance)), rows);
+}
+
+std::string findingsSection(const HtmlReportInput& in) {
+  if (in.audit.findings.empty()) {
+    return "<section id=\"findings\"><h2>Findings</h2><p class=\"ok\">The audit found nothing tracing lost.</p></section>\n";
+  }
+  std::string items;
+  for (size_t i = 0; i < in.audit.findings.size(); ++i) {
+    const Finding& f = in.audit.findings[i];
+    std::string excerpt;
+    if (i < in.excerpts.size() && !in.excerpts[i].lines.empty()) {
+      const SourceExcerpt& e = in.excerpts[i];
+      for (size_t k = 0; k < e.lines.size(); ++k) {
+        const size_t line = e.first_line + k;
+        excerpt += fmt::format("<span class=\"ln{}\"><b>{:>4}</b> {}</span>\n", line == f.location.line ? " hit" : "",
+                               line, xmlEscape(e.lines[k]));
+      }
+      excerpt = "<pre class=\"src\">" + excerpt + "</pre>";
+    } else if (!f.source_line.empty()) {
+      excerpt = fmt::format("<pre class=\"src\"><span class=\"ln hit\"><b>{:>4}</b> {}</span></pre>", f.location.line,
+                            xmlEscape(f.source_line));
+    }
+    std::string notes;
+    for (const auto& note : f.notes) notes += "<li>" + xmlEscape(note) + "</li>";
+    const auto nodes = nodesOf(f, in.view);
+    items += fmt::format(
+        "<li class=\"finding {0}\" data-nodes=\"{1}\"><div class=\"head\"><span class=\"sev\">{0}</span> "
+        "<code class=\"loc\">{2}</code> {3} <span class=\"check\">[{4}]</span>{5}</div>"
+        "{6}{7}{8}</li>\n",
+        xmlEscape(std::string(toString(f.severity))), xmlEscape(fmt::format("{}", fmt::join(nodes, " "))),
+        xmlEscape(f.location.known() ? f.location.str() : in.audit.file), xmlEscape(f.message), xmlEscape(f.check),
+        nodes.empty() ? "" : " <button class=\"show\">show in graph</button>", excerpt,
+        f.node.empty() ? "" : "<pre class=\"ir\">" + xmlEscape(f.node) + "</pre>",
+        notes.empty() ? "" : "<ul class=\"notes\">" + notes + "</ul>");
+  }
+  return "<section id=\"findings\"><h2>Findings</h2><ol class=\"findings\">" + items + "</ol></section>\n";
+}
+
+std::string graphSection(const HtmlReportInput& in) {
+  std::string legend =
+      "<p class=\"legend\"><span class=\"key hl\"></span> finding &nbsp; boxes: modules, <code>if</code> branches "
+      "and loop bodies &nbsp; scroll to pan, buttons to zoom</p>";
+  if (in.svg.empty()) {
+    return fmt::format("<section id=\"graph\"><h2>Graph</h2><p>{}</p></section>\n", xmlEscape(in.svg_note));
+  }
+  return fmt::format(
+      "<section id=\"graph\"><h2>Graph: {} nodes drawn of {}</h2>{}{}"
+      "<div class=\"zoom\"><button data-zoom=\"1.25\">+</button><button data-zoom=\"0.8\">&minus;</button>"
+      "<button data-zoom=\"0\">fit</button></div><div class=\"svgbox\" id=\"svgbox\">{}</div></section>\n",
+      in.view.nodes.size(), in.view.graph_nodes, legend,
+      in.svg_note.empty() ? "" : "<p class=\"note\">" + xmlEscape(in.svg_note) + "</p>", inlineSvg(in.svg));
+}
+
+std::string fmtShape(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+
+std::string checksSection(const HtmlReportInput& in) {
+  std::string out;
+  if (in.snapshot && !in.snapshot->outputs.empty()) {
+    std::string rows;
+    for (const auto& o : in.snapshot->outputs) {
+      rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{:.6g}</td><td>{:.6g}</td><td>{:.6g}</td>"
+                          "<td><code>{}</code></td></tr>",
+                          xmlEscape(o.name), xmlEscape(o.dtype), fmtShape(o.shape), o.min, o.max, o.mean, o.digest.substr(0, 12));
+    }
+    out += fmt::format("<h3>Outputs on <code>{}</code></h3><table><thead><tr><th>output</th><th>dtype</th><th>shape</th>"
+                       "<th>min</th><th>max</th><th>mean</th><th>digest</th></tr></thead><tbody>{}</tbody></table>",
+                       xmlEscape(in.snapshot->inputs), rows);
+  }
+  if (in.snapshot) {
+    out += fmt::format("<h3>Operators ({})</h3><p class=\"ops\">", in.snapshot->ops.size());
+    for (const auto& op : in.snapshot->ops) out += "<code>" + xmlEscape(op) + "</code> ";
+    out += "</p>";
+  }
+  if (in.diff) {
+    std::string rows;
+    for (const auto& c : in.diff->changes) {
+      std::string details;
+      for (const auto& d : c.details) details += xmlEscape(d) + "\n";
+      rows += fmt::format("<tr class=\"fail\"><td>{}</td><td><code>{}</code></td><td>{}{}</td></tr>", toString(c.kind),
+                          xmlEscape(c.subject), xmlEscape(c.message), details.empty() ? "" : "<pre>" + details + "</pre>");
+    }
+    for (const auto& note : in.diff->notes) rows += "<tr><td>note</td><td></td><td>" + xmlEscape(note) + "</td></tr>";
+    if (rows.empty()) rows = "<tr class=\"pass\"><td>all</td><td></td><td>same behaviour as the snapshot</td></tr>";
+    out += fmt::format("<h3>Against snapshot <code>{}</code></h3><table><thead><tr><th>kind</th><th>subject</th>"
+                       "<th>change</th></tr></thead><tbody>{}</tbody></table>",
+                       xmlEscape(in.diff->old_name), rows);
+  }
+  if (out.empty()) return "";
+  return "<section id=\"checks\"><h2>Checks</h2>" + out + "</section>\n";
+}
+
+constexpr const char* kStyle = R"CSS(
+:root { --fg:#1f2328; --muted:#59636e; --line:#d0d7de; --bg2:#f6f8fa; --red:#cf222e; --amber:#9a6700; --green:#1a7f37; --blue:#0969da; }
+* { box-sizing: border-box; }
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 0; }
+header { background: #24292f; color: #fff; padding: .8em 2em; }
+header h1 { margin: 0; font-size: 1.3em; font-weight: 600; }
+header nav a { color: #c9d1d9; margin-right: 1.2em; text-decoration: none; font-size: .92em; }
+main { padding: 0 2em 3em; max-width: 1400px; }
+h2 { border-bottom: 1px solid var(--line); padding-bottom: .2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: .5em 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .3em .7em; text-align: left; vertical-align: top; }
+table.kv th { color: var(--muted); font-weight: 500; }
+ul { margin: 0; padding-left: 1.2em; }
+code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
+pre { background: var(--bg2); padding: .5em .8em; overflow-x: auto; margin: .4em 0; border-radius: 4px; }
+.badge { display: inline-block; padding: .1em .6em; border-radius: 1em; font-weight: 600; font-size: .9em; }
+.badge.lossy, .badge.fail { background: #ffebe9; color: var(--red); }
+.badge.clean, .badge.pass { background: #dafbe1; color: var(--green); }
+.badge.neutral { background: #ddf4ff; color: var(--blue); }
+ol.findings { padding-left: 1.5em; }
+li.finding { margin: .8em 0; }
+li.finding .sev { font-weight: 700; text-transform: uppercase; font-size: .8em; }
+li.finding.error .sev { color: var(--red); } li.finding.warning .sev { color: var(--amber); } li.finding.note .sev { color: var(--blue); }
+.check { color: var(--muted); }
+pre.src .hit { background: #fff8c5; display: inline-block; width: 100%; }
+pre.src b { color: var(--muted); font-weight: 400; }
+pre.ir { color: var(--muted); }
+.svgbox { border: 1px solid var(--line); border-radius: 4px; overflow: auto; max-height: 80vh; background: #fff; }
+.svgbox svg { display: block; }
+.zoom button, button.show { font: inherit; font-size: .85em; margin-right: .3em; cursor: pointer; }
+.legend .key.hl { display: inline-block; width: 1em; height: 1em; background: #ffd8d3; border: 2px solid var(--red); vertical-align: middle; }
+svg g.node.flash polygon, svg g.node.flash ellipse, svg g.node.flash path { stroke: var(--blue) !important; stroke-width: 4px; }
+tr.fail td:first-child { color: var(--red); font-weight: 600; } tr.pass td:first-child { color: var(--green); font-weight: 600; }
+.ok { color: var(--green); }
+p.ops code { background: var(--bg2); padding: 0 .3em; margin-right: .2em; }
+)CSS";
+
+// Errors are recorded in the page itself (data-js-errors on <body>) before
+// anything else runs, so a headless browser test can read them from the DOM.
+constexpr const char* kErrorHook = R"JS(
+window.__jsErrors = [];
+window.addEventListener('error', function (e) {
+  window.__jsErrors.push(String(e.message));
+  document.documentElement.setAttribute('data-js-errors', window.__jsErrors.join(' | '));
+});
+)JS";
+
+constexpr const char* kScript = R"JS(
+(function () {
+  var box = document.getElementById('svgbox');
+  var svg = box ? box.querySelector('svg') : null;
+  var scale = 1, w0 = 0, h0 = 0;
+  if (svg) {
+    w0 = svg.width.baseVal.value; h0 = svg.height.baseVal.value;
+    var fit = function () { scale = Math.min(1, (box.clientWidth - 4) / w0); apply(); };
+    var apply = function () { svg.setAttribute('width', w0 * scale); svg.setAttribute('height', h0 * scale); };
+    document.querySelectorAll('.zoom button').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var z = parseFloat(b.getAttribute('data-zoom'));
+        if (z === 0) fit(); else { scale *= z; apply(); }
+      });
+    });
+    fit();
+  }
+  document.querySelectorAll('button.show').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var ids = b.closest('li').getAttribute('data-nodes').split(' ');
+      document.querySelectorAll('svg g.node.flash').forEach(function (g) { g.classList.remove('flash'); });
+      ids.forEach(function (id, i) {
+        var g = document.getElementById(id);
+        if (!g) return;
+        g.classList.add('flash');
+        if (i === 0) g.scrollIntoView({block: 'center', inline: 'center'});
+      });
+    });
+  });
+  document.documentElement.setAttribute('data-report-ready', 'yes');
+})();
+)JS";
+
+}  // namespace
+
+std::string renderHtmlReport(const HtmlReportInput& in) {
+  const std::string name = baseName(in.model_path);
+  std::string body = summarySection(in) + findingsSection(in) + graphSection(in) + checksSection(in) +
+                     provenanceSection(in);
+  return fmt::format(R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>jitscope report: {0}</title>
+<script>{1}</script>
+<style>{2}</style></head>
+<body><header><h1>jitscope report: {0}</h1><nav><a href="#summary">summary</a><a href="#findings">findings</a><a href="#graph">graph</a>{3}<a href="#provenance">provenance</a></nav></header>
+<main>
+{4}</main>
+<script>{5}</script>
+</body></html>
+)",
+                     xmlEscape(name), kErrorHook, kStyle, in.snapshot || in.diff ? "<a href=\"#checks\">checks</a>" : "", body,
+                     kScript);
+}
+
+}  // namespace jitscope
