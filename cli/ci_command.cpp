@@ -28,6 +28,7 @@
 #include "command_line.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/paths.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/ci_render.h"
@@ -246,8 +247,7 @@ std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs) {
     results[it->second.index] = collect(it->second, status, config.models[it->second.index]);
     running.erase(it);
   }
-  std::error_code ignored;
-  fs::remove_all(dir, ignored);
+  removeTree(dir.string());
   return results;
 }
 

@@ -1,6 +1,10 @@
 #include "jitscope/core/paths.h"
 
+#include <cstdio>
 #include <cstdlib>
+
+#include <ftw.h>
+#include <sys/stat.h>
 
 namespace jitscope {
 
@@ -9,6 +13,22 @@ std::string canonicalPath(const std::string& path) {
   std::string result = real ? real : path;
   std::free(real);
   return result;
+}
+
+}  // namespace jitscope
+
+namespace jitscope {
+namespace {
+
+int removeEntry(const char* path, const struct stat*, int, struct FTW*) {
+  ::remove(path);
+  return 0;  // go on: remove what can be removed
+}
+
+}  // namespace
+
+void removeTree(const std::string& path) {
+  ::nftw(path.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 }  // namespace jitscope

@@ -2,6 +2,7 @@
 // or SIGTERM while an AtomicFile is open removes the temporary file, and
 // still dies of the signal.
 #include "jitscope/core/atomic_file.h"
+#include "jitscope/core/paths.h"
 
 #include <gtest/gtest.h>
 
@@ -53,7 +54,7 @@ TEST_P(InterruptedWrite, LeavesNoFileBehind) {
   EXPECT_EQ(entries(dir), 0u) << "left a file in " << dir;
   ::close(ready[0]);
   ::close(ready[1]);
-  fs::remove_all(dir);
+  removeTree(dir.string());  // not std::filesystem::remove_all: see core/paths.h
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, InterruptedWrite, ::testing::Values(SIGINT, SIGTERM),
@@ -67,7 +68,7 @@ TEST(AtomicFile, CommitReplacesTheTargetAndUncommittedLeavesNothing) {
   { AtomicFile abandoned((dir / "b.txt").string()); abandoned.write("partial"); }
   EXPECT_EQ(entries(dir), 1u);
   EXPECT_TRUE(fs::exists(dir / "a.txt"));
-  fs::remove_all(dir);
+  removeTree(dir.string());  // not std::filesystem::remove_all: see core/paths.h
 }
 
 }  // namespace
