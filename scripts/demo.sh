@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: install, build, and show what jitscope tells
 # you about the classic example (MyCell with a data-dependent gate), traced:
-# info, the IR with Python lines, and the audit (static, then proved against
-# the scripted export).
+# info, the IR with Python lines, the audit (static, then proved against the
+# scripted export), the outputs checked against the script, and a drawing of
+# both with the finding highlighted.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${JITSCOPE_BUILD_DIR:-$root/build}"
@@ -23,3 +24,12 @@ run dump "$model" --inline --source
 run audit "$model" || true
 run audit "$model" --reference "$build/models/my_cell.scripted.pt" \
   --inputs "$build/models/inputs/my_cell.pt" --counterexample-dir "$build/counterexamples" || true
+# check exits 1 too: on the counterexample the audit saved, the trace and the
+# script disagree, and --localize names the first node where they part.
+run check "$model" --against "$build/models/my_cell.scripted.pt" \
+  --inputs "$build/counterexamples/my_cell.traced.counterexample0.pt" --localize || true
+# The picture: the trace beside the scripted export, the audit's finding in red.
+"$build/cli/jitscope" audit "$model" --format json > "$build/my_cell.audit.json" || true
+run graph "$model" --reference "$build/models/my_cell.scripted.pt" \
+  --highlight "$build/my_cell.audit.json" -o "$build/my_cell.svg"
+echo "wrote $build/my_cell.svg: open it in a browser (tooltips show each node's IR, schema and source)"
