@@ -28,6 +28,7 @@
 #include "command_line.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/isolation.h"
 #include "jitscope/core/paths.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -185,7 +186,14 @@ Child spawnChild(const std::string& config_file, const CiModelConfig& model, siz
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, child.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, child.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args{"jitscope", "ci", "--config", config_file, "--run-model", model.name};
+  // Each model's checks run isolated by default (docs/security.md): limits
+  // from IsolationLimits::ciDefaults(), so a hostile or broken model becomes
+  // an error of that model, never a hang or a crash of the whole job.
+  const IsolationLimits limits = IsolationLimits::ciDefaults();
+  std::vector<std::string> args{"jitscope", "--isolate",
+                                "--timeout", fmt::format("{}", limits.timeout_seconds),
+                                "--max-memory", std::to_string(limits.max_memory_bytes),
+                                "ci", "--config", config_file, "--run-model", model.name};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
