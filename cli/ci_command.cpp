@@ -30,6 +30,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/core/paths.h"
+#include "jitscope/validators/cross_check.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/ci_render.h"
@@ -129,6 +130,49 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
   return step;
 }
 
+CiStep checkStep(const CiModelConfig& config) {
+  CheckOptions options;
+  options.model = config.path;
+  options.against = config.check.against;
+  if (!config.check.expected.empty()) options.expected_files = {config.check.expected};
+  options.devices = config.check.devices;
+  options.input_files = {config.inputs};
+  options.compare.tolerance.rtol = config.check.rtol;
+  options.compare.tolerance.atol = config.check.atol;
+  options.localize = config.check.localize;
+  const CheckReport report = crossCheck(options);
+  CiStep step;
+  step.name = "check";
+  step.status = report.ok ? CiStatus::kPass : CiStatus::kFail;
+  size_t outputs = 0;
+  size_t failing = 0;
+  for (const auto& set : report.sets) {
+    for (const auto& output : set.comparison.outputs) {
+      ++outputs;
+      if (output.ok) continue;
+      ++failing;
+      const std::string line =
+          output.structure_error.empty()
+              ? fmt::format("{}: {}: max abs diff {:.3g}, max rel diff {:.3g}, {}/{} elements outside tolerance",
+                            set.label, output.path, output.max_abs_diff, output.max_rel_diff, output.mismatched,
+                            output.total)
+              : fmt::format("{}: {}: {}", set.label, output.path, output.structure_error);
+      step.details.push_back(line);
+      step.issues.push_back({"check-mismatch", "error", line, config.path, 0, 0});
+    }
+    if (set.localize && set.localize->first) {
+      const Divergence& first = *set.localize->first;
+      step.details.push_back(fmt::format("  first divergence: {} in {} at {}", first.op,
+                                         first.module_path.empty() ? "(root)" : first.module_path,
+                                         first.location.known() ? first.location.str() : "(no source)"));
+    }
+  }
+  step.summary = report.ok ? fmt::format("{} output(s) within tolerance: {} vs {}", outputs, report.actual, report.expected)
+                           : fmt::format("{} of {} output(s) outside tolerance: {} vs {}", failing, outputs,
+                                         report.actual, report.expected);
+  return step;
+}
+
 /// The child's work: every configured step of one model, in this process.
 CiModelResult checkModel(const CiModelConfig& config) {
   const auto started = std::chrono::steady_clock::now();
@@ -151,6 +195,7 @@ CiModelResult checkModel(const CiModelConfig& config) {
     if (config.diff.enabled) result.steps.push_back(diffStep(now, config));
     if (config.ops.enabled) result.steps.push_back(opsStep(now, config));
   }
+  if (config.check.enabled) result.steps.push_back(checkStep(config));
   for (const auto& step : result.steps) result.status = std::max(result.status, step.status);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

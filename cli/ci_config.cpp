@@ -93,7 +93,7 @@ class Reader {
 
   CiModelConfig model(const toml::table& table, size_t index) const {
     const std::string where = fmt::format("[[model]] #{}", index + 1);
-    onlyKeys(table, where, {"name", "path", "inputs", "audit", "diff", "ops"});
+    onlyKeys(table, where, {"name", "path", "inputs", "audit", "diff", "ops", "check"});
     CiModelConfig model;
     model.path = path(table, "path");
     if (model.path.empty()) fail(table, fmt::format("{} has no 'path' (the .pt to check)", where));
@@ -130,8 +130,24 @@ class Reader {
         for (auto& op : readAllowFile(allow_file)) model.ops.allow.push_back(std::move(op));
       }
     }
-    if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled) {
-      fail(table, fmt::format("model '{}' has no checks; add [model.audit], [model.diff] or [model.ops]", model.name));
+    if (const toml::table* check = section(table, "check")) {
+      onlyKeys(*check, "[model.check]", {"against", "expected", "devices", "rtol", "atol", "localize"});
+      model.check.enabled = true;
+      model.check.against = path(*check, "against");
+      model.check.expected = path(*check, "expected");
+      const auto devices = strings(*check, "devices", /*paths=*/false);
+      if (!devices.empty()) model.check.devices = devices;
+      model.check.rtol = get<double>(*check, "rtol", "a number");
+      model.check.atol = get<double>(*check, "atol", "a number");
+      model.check.localize = get<bool>(*check, "localize", "true or false").value_or(false);
+      if (model.inputs.empty()) fail(*check, "[model.check] needs the model's 'inputs'");
+      if (model.check.against.empty() && model.check.expected.empty() && model.check.devices.size() < 2) {
+        fail(*check, "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])");
+      }
+    }
+    if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled && !model.check.enabled) {
+      fail(table, fmt::format("model '{}' has no checks; add [model.audit], [model.diff], [model.ops] or [model.check]",
+                              model.name));
     }
     return model;
   }

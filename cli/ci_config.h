@@ -29,6 +29,18 @@ struct CiOpsConfig {
   std::vector<std::string> allow;
 };
 
+/// `jitscope check` on the model's inputs: against another export, saved
+/// outputs, or across devices.
+struct CiCheckConfig {
+  bool enabled = false;
+  std::string against;   ///< another export of the model
+  std::string expected;  ///< outputs saved by torch.save / --save-outputs
+  std::vector<std::string> devices = {"cpu"};
+  std::optional<double> rtol;
+  std::optional<double> atol;
+  bool localize = false;
+};
+
 struct CiModelConfig {
   std::string name;
   std::string path;    ///< resolved against the config file's folder
@@ -36,6 +48,7 @@ struct CiModelConfig {
   CiAuditConfig audit;
   CiDiffConfig diff;
   CiOpsConfig ops;
+  CiCheckConfig check;
 };
 
 struct CiConfig {
