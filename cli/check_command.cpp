@@ -16,18 +16,6 @@
 namespace jitscope::cli {
 namespace {
 
-std::vector<std::string> splitCommas(const std::string& text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = text.find(',', start);
-    parts.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return parts;
-}
-
 double parseNumber(const std::string& text, const std::string& what) {
   try {
     size_t used = 0;

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -26,6 +27,10 @@ struct CommandSyntax {
 /// UsageError for unknown options, missing positionals or bad values.
 std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
                                                   CommandSyntax& syntax);
+
+/// "a,b,,c" -> {"a", "b", "", "c"}: empty parts are kept so that callers can
+/// reject them ("cpu," is not two devices) or skip them (pass lists).
+std::vector<std::string> splitCommas(const std::string& text);
 
 /// The help text for `jitscope --help`.
 std::string globalHelp();

@@ -22,14 +22,12 @@
 namespace jitscope::cli {
 namespace {
 
+// "--passes a,b --passes c" -> a, b, c (empty names skipped).
 std::vector<std::string> splitList(const std::vector<std::string>& values) {
   std::vector<std::string> items;
   for (const auto& value : values) {
-    size_t start = 0;
-    while (start <= value.size()) {
-      const size_t comma = std::min(value.find(',', start), value.size());
-      if (comma > start) items.push_back(value.substr(start, comma - start));
-      start = comma + 1;
+    for (auto& item : splitCommas(value)) {
+      if (!item.empty()) items.push_back(std::move(item));
     }
   }
   return items;

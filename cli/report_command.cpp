@@ -1,5 +1,7 @@
 // jitscope report MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt]
-//                       [--snapshot SNAP.json] [--source-root DIR ...] [--collapse DEPTH]
+//                       [--against OTHER.pt | --expected OUTPUTS.pt | --device cpu,cuda] [--rtol R] [--atol A]
+//                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]
+//                       [--source-root DIR ...] [--collapse DEPTH]
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,11 +16,16 @@
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/graph_model.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
+#include "jitscope/passes/pipeline.h"
+#include "jitscope/passes/registry.h"
 #include "jitscope/report/graph_dot.h"
 #include "jitscope/report/graph_view.h"
 #include "jitscope/report/graphviz_render.h"
 #include "jitscope/report/html_report.h"
+#include "jitscope/validators/cross_check.h"
+#include "jitscope/validators/pass_check.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
 #include "jitscope/validators/trace_audit.h"
@@ -44,28 +51,112 @@ SourceExcerpt excerptOf(const Finding& finding, size_t context) {
   return excerpt;
 }
 
+// What the page's Passes section runs: a preset, a list, or nothing.
+struct PassChoice {
+  std::string pipeline;  ///< "preset inference"; empty: no section
+  std::vector<const PassInfo*> passes;
+};
+
+PassChoice choosePasses(const std::string& preset_name, const std::string& pass_list) {
+  PassChoice choice;
+  if (!pass_list.empty()) {
+    std::vector<std::string> names;
+    for (auto& name : splitCommas(pass_list)) {
+      if (!name.empty()) names.push_back(std::move(name));
+    }
+    if (names.empty()) throw UsageError("--passes names no pass");
+    choice.passes = resolvePasses(names);
+    choice.pipeline = "passes " + pass_list;
+    return choice;
+  }
+  if (preset_name == "none") return choice;
+  const Preset* preset = findPreset(preset_name);
+  if (preset == nullptr) {
+    std::string known;
+    for (const auto& p : presets()) known += p.name + ", ";
+    throw UsageError(fmt::format("unknown preset '{}'; use one of: {}none", preset_name, known));
+  }
+  choice.passes = resolvePasses(preset->passes);
+  choice.pipeline = "preset " + preset->name;
+  return choice;
+}
+
+// Runs the pipeline on `model` (which it changes: call it last). A pass that
+// LibTorch cannot run ends the statistics there with the error on the page:
+// the reviewer should see it, and the report is still worth writing.
+PassStatistics passStatistics(LoadedModel& model, const std::string& model_path, const PassChoice& choice,
+                              const std::string& inputs_path, const CompareOptions& compare) {
+  PassStatistics stats;
+  stats.pipeline = choice.pipeline;
+  PipelineOptions options;
+  options.model_path = model_path;
+  // The page is about forward (the graph it draws); other methods that
+  // forward calls would count its ops twice.
+  options.methods = {"forward"};
+  std::vector<PassStats> done;
+  options.after_pass.push_back(
+      [&done](const PassInfo&, const torch::jit::Module&, const PassStats& pass) { done.push_back(pass); });
+  try {
+    if (inputs_path.empty()) {
+      stats.report = runPipeline(*model.module, choice.passes, options);
+    } else {
+      const InputSet inputs = readInputFile(inputs_path, *model.module);
+      const CheckedPipeline checked =
+          runCheckedPipeline(*model.module, choice.passes, options, inputs, compare, OutputCheck::kVerify);
+      stats.report = checked.report;
+      stats.inputs = inputs_path;
+      if (!checked.checks.empty()) stats.outputs = checked.checks.back().comparison;
+    }
+  } catch (const InputError& e) {
+    stats.error = firstLine(e.what());
+    stats.report.passes = done;
+    if (!done.empty()) {
+      stats.report.nodes_before = done.front().nodes_before;
+      stats.report.nodes_after = done.back().nodes_after;
+    }
+    for (const auto& pass : done) stats.report.seconds += pass.seconds;
+  }
+  return stats;
+}
+
 }  // namespace
 
 int runReport(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
-      "MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt] [--snapshot SNAP.json]\n"
+      "MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt]\n"
+      "                       [--against OTHER.pt | --expected OUTPUTS.pt | --device cpu,cuda] [--rtol R] [--atol A]\n"
+      "                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]\n"
       "                       [--source-root DIR ...] [--collapse DEPTH]";
   syntax.description =
       "Write one self-contained HTML page (no network, no external files) for a reviewer:\n"
       "summary, audit findings with source excerpts, forward's graph with the findings\n"
-      "highlighted and branches, loops and modules as boxes, outputs on --inputs, what\n"
-      "changed against --snapshot, and provenance per module.";
+      "highlighted and branches, loops and modules as boxes, outputs on --inputs, the\n"
+      "outputs against a reference (--against, --expected, --device, or --reference when\n"
+      "--inputs is given), what changed against --snapshot, what the passes of --preset\n"
+      "(default inference) do to the model, and provenance per module.";
   std::string model_path;
   std::string output;
   std::string snapshot_path;
   int collapse = 0;
   AuditOptions audit_options;
+  std::string against;
+  std::string expected;
+  std::string devices;
+  std::string preset_name;
+  std::string pass_list;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("output,o", po::value(&output)->required(), "the HTML file to write")
       ("reference,r", po::value(&audit_options.reference), "scripted export of the same model, for the audit")
       ("inputs,i", po::value(&audit_options.inputs)->multitoken(), "torch.save'd inputs of forward (outputs table; probes with --reference)")
+      ("against,a", po::value(&against), "check the outputs on --inputs against this export (default: --reference)")
+      ("expected,e", po::value(&expected), "check the outputs on --inputs against these torch.save'd outputs")
+      ("device,d", po::value(&devices), "check on two devices, EXPECTED,ACTUAL, e.g. cpu,cuda")
+      ("rtol", po::value<double>(), "relative tolerance of the checks (default: by dtype)")
+      ("atol", po::value<double>(), "absolute tolerance of the checks (default: by dtype)")
+      ("preset", po::value(&preset_name)->default_value("inference"), "pass statistics of this pipeline, or none")
+      ("passes,p", po::value(&pass_list), "pass statistics of these passes (comma-separated) instead")
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 400 nodes)");
@@ -74,8 +165,22 @@ int runReport(CommandContext& ctx) {
   if (!vm) return toInt(ExitCode::kOk);
   if (collapse < 0) throw UsageError("--collapse takes a depth of 1 or more (1 = children of the root module)");
   if (audit_options.inputs.size() > 1) throw UsageError("--inputs takes one file here");
+  const int references = !against.empty() + !expected.empty() + !devices.empty();
+  if (references > 1) throw UsageError("use one of --against, --expected and --device");
+  if (references > 0 && audit_options.inputs.empty()) {
+    throw UsageError("--against, --expected and --device compare outputs on --inputs FILE.pt; give the inputs");
+  }
+  CompareOptions compare;
+  if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
+  if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
+  if (!vm->count("preset") || (*vm)["preset"].defaulted()) {
+    if (!pass_list.empty()) preset_name.clear();
+  } else if (!pass_list.empty()) {
+    throw UsageError("use one of --preset and --passes");
+  }
+  const PassChoice pass_choice = choosePasses(preset_name, pass_list);
 
-  const LoadedModel model = loadModel(model_path);
+  LoadedModel model = loadModel(model_path);
   HtmlReportInput in;
   in.model_path = model_path;
   in.info = describeModel(model);
@@ -94,6 +199,26 @@ int runReport(CommandContext& ctx) {
     if (!audit_options.inputs.empty()) options.inputs = audit_options.inputs.front();
     in.snapshot = takeSnapshot(model, model_path, options);
     if (!snapshot_path.empty()) in.diff = diffSnapshots(loadOrTakeSnapshot(snapshot_path, options), *in.snapshot, {});
+  }
+
+  // Outputs against a reference: the one named, or the scripted export the
+  // audit already aligns with.
+  if (against.empty() && expected.empty() && devices.empty()) against = audit_options.reference;
+  if (!audit_options.inputs.empty() && (!against.empty() || !expected.empty() || !devices.empty())) {
+    CheckOptions check;
+    check.model = model_path;
+    check.against = against;
+    if (!expected.empty()) check.expected_files = {expected};
+    if (!devices.empty()) check.devices = splitCommas(devices);
+    check.input_files = audit_options.inputs;
+    check.compare = compare;
+    in.check = crossCheck(check);
+    // A mismatch against another run of a graph is localized: the reviewer
+    // gets the first node that diverges, not only the outputs.
+    if (!in.check->ok && expected.empty()) {
+      check.localize = true;
+      in.check = crossCheck(check);
+    }
   }
 
   const std::vector<std::string> methods = methodNames(*model.module);
@@ -121,6 +246,11 @@ int runReport(CommandContext& ctx) {
     } catch (const GraphvizError& e) {
       in.svg_note = std::string("Graphviz could not draw the graph: ") + e.what();
     }
+  }
+  // Last: the pipeline changes the module (freezing replaces it).
+  if (!pass_choice.passes.empty() && std::find(methods.begin(), methods.end(), "forward") != methods.end()) {
+    const std::string inputs = audit_options.inputs.empty() ? "" : audit_options.inputs.front();
+    in.passes = passStatistics(model, model_path, pass_choice, inputs, compare);
   }
   writeFileAtomically(output, renderHtmlReport(in));
   return toInt(ExitCode::kOk);

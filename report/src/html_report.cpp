@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "html_report_tables.h"
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
@@ -138,7 +139,7 @@ std::string graphSection(const HtmlReportInput& in) {
 std::string fmtShape(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 
 std::string checksSection(const HtmlReportInput& in) {
-  std::string out;
+  std::string out = in.check ? checkTableHtml(*in.check) : "";
   if (in.snapshot && !in.snapshot->outputs.empty()) {
     std::string rows;
     for (const auto& o : in.snapshot->outputs) {
@@ -172,6 +173,13 @@ std::string checksSection(const HtmlReportInput& in) {
   if (out.empty()) return "";
   return "<section id=\"checks\"><h2>Checks</h2>" + out + "</section>\n";
 }
+
+std::string passesSection(const HtmlReportInput& in) {
+  if (!in.passes) return "";
+  return "<section id=\"passes\"><h2>Passes</h2>" + passStatisticsHtml(*in.passes) + "</section>\n";
+}
+
+bool hasChecks(const HtmlReportInput& in) { return in.snapshot || in.diff || in.check; }
 
 constexpr const char* kStyle = R"CSS(
 :root { --fg:#1f2328; --muted:#59636e; --line:#d0d7de; --bg2:#f6f8fa; --red:#cf222e; --amber:#9a6700; --green:#1a7f37; --blue:#0969da; }
@@ -208,6 +216,11 @@ svg g.node.flash polygon, svg g.node.flash ellipse, svg g.node.flash path { stro
 tr.fail td:first-child { color: var(--red); font-weight: 600; } tr.pass td:first-child { color: var(--green); font-weight: 600; }
 .ok { color: var(--green); }
 p.ops code { background: var(--bg2); padding: 0 .3em; margin-right: .2em; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.passes tr.same td { color: var(--muted); }
+table.passes td code { font-size: 11.5px; }
+p.note.fail { color: var(--red); }
+details summary { cursor: pointer; color: var(--blue); margin: .5em 0; }
 )CSS";
 
 // Errors are recorded in the page itself (data-js-errors on <body>) before
@@ -258,7 +271,7 @@ constexpr const char* kScript = R"JS(
 std::string renderHtmlReport(const HtmlReportInput& in) {
   const std::string name = baseName(in.model_path);
   std::string body = summarySection(in) + findingsSection(in) + graphSection(in) + checksSection(in) +
-                     provenanceSection(in);
+                     passesSection(in) + provenanceSection(in);
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -266,14 +279,14 @@ std::string renderHtmlReport(const HtmlReportInput& in) {
 <title>jitscope report: {0}</title>
 <script>{1}</script>
 <style>{2}</style></head>
-<body><header><h1>jitscope report: {0}</h1><nav><a href="#summary">summary</a><a href="#findings">findings</a><a href="#graph">graph</a>{3}<a href="#provenance">provenance</a></nav></header>
+<body><header><h1>jitscope report: {0}</h1><nav><a href="#summary">summary</a><a href="#findings">findings</a><a href="#graph">graph</a>{3}{6}<a href="#provenance">provenance</a></nav></header>
 <main>
 {4}</main>
 <script>{5}</script>
 </body></html>
 )",
-                     xmlEscape(name), kErrorHook, kStyle, in.snapshot || in.diff ? "<a href=\"#checks\">checks</a>" : "", body,
-                     kScript);
+                     xmlEscape(name), kErrorHook, kStyle, hasChecks(in) ? "<a href=\"#checks\">checks</a>" : "", body,
+                     kScript, in.passes ? "<a href=\"#passes\">passes</a>" : "");
 }
 
 }  // namespace jitscope

@@ -37,7 +37,9 @@ grep -q '<svg' <<<"$dom" || fail "no inline SVG graph"
 grep -q 'trace-data-dependent-branch' <<<"$dom" || fail "the finding is missing"
 grep -q 'classic.py:21' <<<"$dom" || fail "the finding's location is missing"
 grep -q 'data-nodes="n' <<<"$dom" || fail "the finding is not linked to a graph node"
-echo "ok: loads without JavaScript errors, graph and finding present"
+grep -q '<h3 id="check">Outputs against a reference</h3>' <<<"$dom" || fail "no check table (outputs against --reference)"
+grep -q '<td><code>freeze</code></td>' <<<"$dom" || fail "no pass statistics (the inference preset's freeze row)"
+echo "ok: loads without JavaScript errors, graph, finding, check table and pass statistics present"
 
 # Negative control: the same page with a script that throws must be caught.
 sed 's|</main>|</main><script>undefinedFunctionOfTheTest();</script>|' "$out/report.html" > "$out/broken.html"

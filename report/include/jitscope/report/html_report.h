@@ -1,7 +1,9 @@
 // `jitscope report`: one self-contained HTML file (inline CSS, JS and SVG; no
 // network) a reviewer opens from a CI artifact: summary, provenance, findings
 // with source excerpts, the graph with findings highlighted and control flow
-// as clusters, and the output/diff tables when a snapshot was given.
+// as clusters, the output/diff tables when a snapshot was given, the check
+// table when outputs were compared with a reference, and what a pass
+// pipeline did to the model.
 #pragma once
 
 #include <optional>
@@ -9,7 +11,9 @@
 #include <vector>
 
 #include "jitscope/inspector/module_info.h"
+#include "jitscope/passes/pipeline.h"
 #include "jitscope/report/graph_view.h"
+#include "jitscope/validators/cross_check.h"
 #include "jitscope/validators/finding.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
@@ -22,6 +26,18 @@ struct SourceExcerpt {
   std::vector<std::string> lines;
 };
 
+/// A pass pipeline run on the model for the report: per-pass statistics and,
+/// with inputs, whether the outputs stayed within tolerance.
+struct PassStatistics {
+  std::string pipeline;  ///< "preset inference" or "passes dce,cse"
+  PipelineReport report;
+  std::optional<OutputComparison> outputs;  ///< after the last pass vs the original
+  std::string inputs;                       ///< what `outputs` ran on
+  /// Why the pipeline stopped (a pass LibTorch could not run); the
+  /// statistics hold the passes before it.
+  std::string error;
+};
+
 struct HtmlReportInput {
   std::string model_path;
   ModuleInfo info;
@@ -32,6 +48,8 @@ struct HtmlReportInput {
   std::string svg_note;                 ///< why there is no or a reduced drawing
   std::optional<Snapshot> snapshot;     ///< this model's, with outputs on --inputs
   std::optional<SnapshotDiff> diff;     ///< against --snapshot
+  std::optional<CheckReport> check;     ///< outputs against --against/--expected/--device
+  std::optional<PassStatistics> passes;
 };
 
 std::string renderHtmlReport(const HtmlReportInput& input);
