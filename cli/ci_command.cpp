@@ -220,6 +220,12 @@ struct Child {
   std::chrono::steady_clock::time_point started;
 };
 
+bool usesCuda(const CiModelConfig& model) {
+  if (!model.check.enabled) return false;
+  return std::any_of(model.check.devices.begin(), model.check.devices.end(),
+                     [](const std::string& device) { return device.rfind("cuda", 0) == 0; });
+}
+
 /// Starts `jitscope ci --config FILE --run-model NAME` with stdout and stderr in files.
 Child spawnChild(const std::string& config_file, const CiModelConfig& model, size_t index, const fs::path& dir) {
   Child child;
@@ -234,11 +240,15 @@ Child spawnChild(const std::string& config_file, const CiModelConfig& model, siz
   // Each model's checks run isolated by default (docs/security.md): limits
   // from IsolationLimits::ciDefaults(), so a hostile or broken model becomes
   // an error of that model, never a hang or a crash of the whole job.
+  // A model checked on CUDA gets no address-space limit: the CUDA driver
+  // reserves tens of GiB of address space it never touches, and under the
+  // limit CUDA would report no device. The timeout still applies.
   const IsolationLimits limits = IsolationLimits::ciDefaults();
-  std::vector<std::string> args{"jitscope", "--isolate",
-                                "--timeout", fmt::format("{}", limits.timeout_seconds),
-                                "--max-memory", std::to_string(limits.max_memory_bytes),
-                                "ci", "--config", config_file, "--run-model", model.name};
+  std::vector<std::string> args{"jitscope", "--isolate", "--timeout", fmt::format("{}", limits.timeout_seconds)};
+  if (!usesCuda(model)) {
+    args.insert(args.end(), {"--max-memory", std::to_string(limits.max_memory_bytes)});
+  }
+  args.insert(args.end(), {"ci", "--config", config_file, "--run-model", model.name});
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

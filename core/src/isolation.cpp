@@ -111,6 +111,12 @@ void writeAll(int fd, const std::string& data) {
 
 }  // namespace
 
+uint64_t addressSpaceLimit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  return static_cast<uint64_t>(limit.rlim_cur);
+}
+
 IsolationLimits IsolationLimits::ciDefaults() {
   IsolationLimits limits;
   limits.timeout_seconds = 300;

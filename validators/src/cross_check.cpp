@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <dlfcn.h>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -15,6 +17,7 @@
 
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
 #include "localize.h"
 
@@ -62,10 +65,21 @@ std::string lastLine(const std::string& message) {
   return message.substr(from, end - from + 1);
 }
 
+// Whether this LibTorch has CUDA compiled in (its CUDA library came loaded
+// with it), as opposed to having found no usable device.
+bool libtorchHasCuda() { return ::dlopen("libtorch_cuda.so", RTLD_NOW | RTLD_NOLOAD) != nullptr; }
+
 c10::Device parseDevice(const std::string& name) {
   try {
     c10::Device device(name);
     if (device.is_cuda() && !at::hasCUDA()) {
+      const uint64_t limit = addressSpaceLimit();
+      if (limit != 0 && libtorchHasCuda()) {
+        throw UsageError(fmt::format("--device {}: CUDA is unavailable under this process's address-space limit of "
+                                     "{} (--max-memory or ulimit -v); the CUDA driver reserves more than that, so run "
+                                     "without the limit",
+                                     name, formatSize(limit)));
+      }
       throw UsageError(fmt::format("--device {} needs a CUDA device; this machine (or this LibTorch build) has none",
                                    name));
     }

@@ -33,6 +33,11 @@ struct IsolationLimits {
   static IsolationLimits ciDefaults();
 };
 
+/// This process's RLIMIT_AS in bytes (set by --max-memory or `ulimit -v`);
+/// 0 when unlimited. CUDA's driver reserves far more address space than it
+/// touches, so under a limit of a few GiB CUDA reports no device.
+uint64_t addressSpaceLimit();
+
 /// "4G", "512M", "64k", "1048576" -> bytes (binary units). Throws UsageError.
 uint64_t parseSize(const std::string& text, const std::string& option);
 /// 4294967296 -> "4 GiB".
