@@ -21,8 +21,19 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   buffer.push_back('\0');
   fd_ = ::mkstemp(buffer.data());
   if (fd_ < 0) {
-    throw InputError(path_, std::string("cannot create output file: ") +
-                                std::strerror(errno));
+    const int error = errno;
+    // The usual cause: -o into a folder that does not exist yet (a fresh
+    // checkout without snapshots/); name it and the fix.
+    const size_t slash = path_.find_last_of('/');
+    if (error == ENOENT && slash != std::string::npos && slash > 0) {
+      const std::string folder = path_.substr(0, slash);
+      struct stat info {};
+      if (::stat(folder.c_str(), &info) != 0) {
+        throw InputError(path_, "cannot create output file: the folder '" + folder +
+                                    "' does not exist; create it first (mkdir -p '" + folder + "')");
+      }
+    }
+    throw InputError(path_, std::string("cannot create output file: ") + std::strerror(error));
   }
   temp_path_ = buffer.data();
   cleanup_slot_ = cleanup::track(temp_path_.c_str());
