@@ -510,7 +510,12 @@ def main():
         os.makedirs(root)
         os.makedirs(bin_dir)
         os.symlink(os.path.abspath(args.jitscope), os.path.join(bin_dir, "jitscope"))
-        os.symlink(sys.executable, os.path.join(bin_dir, "python"))
+        # A script, not a symlink: a symlink to a virtualenv's python (the
+        # GPU machine's torch lives in one) loses the virtualenv.
+        shim = os.path.join(bin_dir, "python")
+        with open(shim, "w") as f:
+            f.write('#!/bin/sh\nexec "%s" "$@"\n' % sys.executable)
+        os.chmod(shim, 0o755)
         env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
                    GITHUB_WORKSPACE=root, CI="true", PYTHONDONTWRITEBYTECODE="1")
         repo = build_repository(check, doc, root, env)
