@@ -206,12 +206,6 @@ std::string readAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::string lastLine(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  const auto pos = text.rfind('\n');
-  return pos == std::string::npos ? text : text.substr(pos + 1);
-}
-
 struct Child {
   pid_t pid = 0;
   size_t index = 0;

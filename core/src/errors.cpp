@@ -39,4 +39,12 @@ std::string firstLine(const std::string& message) {
   return {};
 }
 
+std::string lastLine(const std::string& message) {
+  const size_t end = message.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return "";
+  const size_t newline = message.rfind('\n', end);
+  const size_t begin = message.find_first_not_of(" \t\r", newline == std::string::npos ? 0 : newline + 1);
+  return message.substr(begin, end - begin + 1);
+}
+
 }  // namespace jitscope

@@ -1,19 +1,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <cmath>
 
 #include "jitscope/core/errors.h"
 #include "jitscope/report/check_render.h"
+#include "jitscope/report/text_util.h"
 
 namespace jitscope {
 namespace {
-
-std::string number(double value) {
-  if (std::isinf(value)) return "inf";
-  if (std::isnan(value)) return "nan";
-  return fmt::format("{:.3g}", value);
-}
 
 std::string percent(int64_t part, int64_t whole) {
   if (whole == 0) return "0%";
@@ -47,12 +41,12 @@ std::string renderCheckText(const CheckReport& report) {
         continue;
       }
       out += fmt::format("  {:<22} {:<9} {:<18} {:>9} {:>9} {:>18} {:<16} {:>9} {:>9} {}/{}{}\n", d.path, d.dtype,
-                         fmt::format("[{}]", fmt::join(d.shape, ", ")), number(d.max_abs_diff),
-                         number(d.max_rel_diff),
+                         fmt::format("[{}]", fmt::join(d.shape, ", ")), shortNumber(d.max_abs_diff),
+                         shortNumber(d.max_rel_diff),
                          fmt::format("{}/{} ({})", d.mismatched, d.total, percent(d.mismatched, d.total)),
                          d.worst_index.empty() ? "-" : fmt::format("[{}]", fmt::join(d.worst_index, ", ")),
-                         number(d.min_atol), number(d.min_rtol), number(d.tolerance.rtol),
-                         number(d.tolerance.atol), d.ok ? "" : "  MISMATCH");
+                         shortNumber(d.min_atol), shortNumber(d.min_rtol), shortNumber(d.tolerance.rtol),
+                         shortNumber(d.tolerance.atol), d.ok ? "" : "  MISMATCH");
       if (d.actual_nan || d.actual_inf || d.expected_nan || d.expected_inf) {
         out += fmt::format("  {:<22} NaN {} (expected {}), Inf {} (expected {})\n", "", d.actual_nan,
                            d.expected_nan, d.actual_inf, d.expected_inf);
@@ -73,8 +67,8 @@ std::string renderCheckText(const CheckReport& report) {
           out += fmt::format("    {}\n", f.diff.structure_error);
         } else {
           out += fmt::format("    max abs diff {}, max rel diff {}, {}/{} elements beyond rtol {} atol {}\n",
-                             number(f.diff.max_abs_diff), number(f.diff.max_rel_diff), f.diff.mismatched,
-                             f.diff.total, number(f.diff.tolerance.rtol), number(f.diff.tolerance.atol));
+                             shortNumber(f.diff.max_abs_diff), shortNumber(f.diff.max_rel_diff), f.diff.mismatched,
+                             f.diff.total, shortNumber(f.diff.tolerance.rtol), shortNumber(f.diff.tolerance.atol));
         }
         out += fmt::format("    node: {}\n", f.node);
         out += fmt::format("    intermediate {} of those compared; everything before it within tolerance\n",

@@ -6,19 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <cmath>
 #include <map>
 
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
 namespace {
-
-std::string number(double value) {
-  if (std::isinf(value)) return "inf";
-  if (std::isnan(value)) return "nan";
-  return fmt::format("{:.3g}", value);
-}
 
 std::string shapeText(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 
@@ -46,9 +39,9 @@ std::string outputRows(const std::string& set_label, const OutputComparison& com
     rows += head + fmt::format(
                        "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{} / {}{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td></tr>",
-                       xmlEscape(d.dtype), shapeText(d.shape), number(d.max_abs_diff), number(d.max_rel_diff),
-                       d.mismatched, d.total, nonfinite, number(d.tolerance.rtol), number(d.tolerance.atol),
-                       number(d.min_atol));
+                       xmlEscape(d.dtype), shapeText(d.shape), shortNumber(d.max_abs_diff), shortNumber(d.max_rel_diff),
+                       d.mismatched, d.total, nonfinite, shortNumber(d.tolerance.rtol), shortNumber(d.tolerance.atol),
+                       shortNumber(d.min_atol));
   }
   return rows;
 }
@@ -62,7 +55,7 @@ std::string divergenceText(const Divergence& f) {
   if (f.location.known()) where += " at <code>" + xmlEscape(f.location.str()) + "</code>";
   const std::string numbers =
       f.diff.structure_error.empty()
-          ? fmt::format("max abs diff {}, {} of {} elements outside tolerance", number(f.diff.max_abs_diff),
+          ? fmt::format("max abs diff {}, {} of {} elements outside tolerance", shortNumber(f.diff.max_abs_diff),
                         f.diff.mismatched, f.diff.total)
           : xmlEscape(f.diff.structure_error);
   return fmt::format(

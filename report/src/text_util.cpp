@@ -2,7 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace jitscope {
+
+std::string shortNumber(double value) {
+  if (std::isinf(value)) return "inf";
+  if (std::isnan(value)) return "nan";
+  return fmt::format("{:.3g}", value);
+}
 
 std::string humanBytes(uint64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);

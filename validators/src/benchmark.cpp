@@ -21,15 +21,6 @@
 namespace jitscope {
 namespace {
 
-// The last non-empty line of a message, trimmed.
-std::string lastLine(const std::string& message) {
-  const size_t end = message.find_last_not_of(" \n\r\t");
-  if (end == std::string::npos) return message;
-  const size_t newline = message.rfind('\n', end);
-  const size_t begin = newline == std::string::npos ? 0 : newline + 1;
-  return message.substr(begin, end - begin + 1);
-}
-
 using c10::IValue;
 using torch::jit::Module;
 using Clock = std::chrono::steady_clock;

@@ -56,15 +56,6 @@ IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::
   return value;
 }
 
-// TorchScript interpreter errors put the reason last, after the call site.
-std::string lastLine(const std::string& message) {
-  const size_t end = message.find_last_not_of(" \n\r\t");
-  if (end == std::string::npos) return message;
-  const size_t begin = message.rfind('\n', end);
-  const size_t from = begin == std::string::npos ? 0 : begin + 1;
-  return message.substr(from, end - from + 1);
-}
-
 // Whether this LibTorch has CUDA compiled in (its CUDA library came loaded
 // with it), as opposed to having found no usable device.
 bool libtorchHasCuda() { return ::dlopen("libtorch_cuda.so", RTLD_NOW | RTLD_NOLOAD) != nullptr; }

@@ -130,14 +130,6 @@ IValue run(const torch::jit::Module& module, const std::vector<IValue>& args) {
   return method(copy);
 }
 
-// TorchScript interpreter errors put the reason last, after the call site.
-std::string lastLine(const std::string& message) {
-  size_t end = message.find_last_not_of(" \n\r\t");
-  if (end == std::string::npos) return message;
-  const size_t begin = message.rfind('\n', end);
-  return message.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
-}
-
 // The reference's forward with the condition of each top-level prim::If
 // added as an extra graph output, so one run tells which way each went.
 class BranchRecorder {

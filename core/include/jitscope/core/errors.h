@@ -39,4 +39,8 @@ std::string printable(std::string_view text);
 /// errors carry source excerpts and C++ backtraces after the first line.
 std::string firstLine(const std::string& message);
 
+/// Last non-empty line, trimmed. TorchScript interpreter errors put the
+/// reason last, after the call site; a child's stderr ends with its error.
+std::string lastLine(const std::string& message);
+
 }  // namespace jitscope

@@ -16,6 +16,10 @@ std::string xmlEscape(const std::string& text);
 /// ones as they are.
 std::string sarifUri(const std::string& path);
 
+/// A measured difference or tolerance in three significant digits: "0.000643",
+/// "1.3e-06", "inf", "nan".
+std::string shortNumber(double value);
+
 /// "812 B", "3.4 KiB", "44.6 MiB".
 std::string humanBytes(uint64_t bytes);
 
