@@ -1,4 +1,4 @@
-// jitscope ci --config jitscope.toml [-j N] [--junit F] [--sarif F] [--json F] [--html F]
+// jitscope ci --config jitscope.toml [-j N] [--junit F] [--sarif F] [--json F] [--html F] [--report-dir DIR]
 //
 // Each model is checked in its own process (this binary again, with the
 // hidden --run-model NAME), at most -j at a time: a model that crashes
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -26,6 +28,7 @@
 
 #include "ci_config.h"
 #include "command_line.h"
+#include "report_page.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
@@ -33,7 +36,9 @@
 #include "jitscope/validators/cross_check.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/module_info.h"
 #include "jitscope/report/ci_render.h"
+#include "jitscope/report/html_report.h"
 #include "jitscope/validators/ci_result.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
@@ -50,7 +55,7 @@ Severity severityOf(const std::string& name) {
   return name == "note" ? Severity::kNote : name == "error" ? Severity::kError : Severity::kWarning;
 }
 
-CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, std::vector<Finding>& findings) {
+CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditReport& report) {
   AuditOptions options;
   options.source_roots = config.audit.source_roots;
   options.reference = config.audit.reference;
@@ -58,8 +63,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, std::vec
     options.inputs = {config.inputs};
     options.counterexample_dir = fs::temp_directory_path().string();
   }
-  const AuditReport report = auditModel(model, options);
-  findings = report.findings;
+  report = auditModel(model, options);
   const Severity fail_on = severityOf(config.audit.fail_on);
   CiStep step;
   step.name = "audit";
@@ -79,14 +83,14 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, std::vec
   return step;
 }
 
-CiStep diffStep(const Snapshot& now, const CiModelConfig& config) {
+CiStep diffStep(const Snapshot& now, const CiModelConfig& config, std::optional<SnapshotDiff>& kept) {
   SnapshotOptions options;
   options.inputs = config.inputs;
   const Snapshot committed = loadOrTakeSnapshot(config.diff.snapshot, options);
   DiffOptions diff_options;
   diff_options.tolerance.rtol = config.diff.rtol;
   diff_options.tolerance.atol = config.diff.atol;
-  const SnapshotDiff diff = diffSnapshots(committed, now, diff_options);
+  const SnapshotDiff& diff = kept.emplace(diffSnapshots(committed, now, diff_options));
   CiStep step;
   step.name = "diff";
   step.status = diff.same() ? CiStatus::kPass : CiStatus::kFail;
@@ -130,7 +134,7 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
   return step;
 }
 
-CiStep checkStep(const CiModelConfig& config) {
+CiStep checkStep(const CiModelConfig& config, std::optional<CheckReport>& kept) {
   CheckOptions options;
   options.model = config.path;
   options.against = config.check.against;
@@ -140,7 +144,7 @@ CiStep checkStep(const CiModelConfig& config) {
   options.compare.tolerance.rtol = config.check.rtol;
   options.compare.tolerance.atol = config.check.atol;
   options.localize = config.check.localize;
-  const CheckReport report = crossCheck(options);
+  const CheckReport& report = kept.emplace(crossCheck(options));
   CiStep step;
   step.name = "check";
   step.status = report.ok ? CiStatus::kPass : CiStatus::kFail;
@@ -173,30 +177,70 @@ CiStep checkStep(const CiModelConfig& config) {
   return step;
 }
 
-/// The child's work: every configured step of one model, in this process.
-CiModelResult checkModel(const CiModelConfig& config) {
+// A name usable as a file name: "gate/v2" -> "gate_v2".
+std::string fileNameOf(const std::string& name) {
+  std::string out;
+  for (const char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  return out.empty() || out[0] == '.' ? "model" + out : out;
+}
+
+/// The child's work: every configured step of one model, in this process,
+/// then (with `report_dir`) the model's page from the same results.
+CiModelResult checkModel(const CiModelConfig& config, const std::string& report_dir) {
   const auto started = std::chrono::steady_clock::now();
   CiModelResult result;
   result.name = config.name;
   result.path = config.path;
-  const LoadedModel model = loadModel(config.path);
-  std::vector<Finding> findings;
-  if (config.audit.enabled) result.steps.push_back(auditStep(model, config, findings));
+  LoadedModel model = loadModel(config.path);
+  std::optional<AuditReport> audit;
+  std::optional<Snapshot> now;
+  std::optional<SnapshotDiff> diff;
+  std::optional<CheckReport> check;
+  if (config.audit.enabled) result.steps.push_back(auditStep(model, config, audit.emplace()));
   if (config.diff.enabled || config.ops.enabled) {
     SnapshotOptions options;
     options.inputs = config.inputs;
     options.audit = config.diff.enabled;
     // The snapshot's findings come from an audit with default options; the
     // audit step's are the same unless it had a reference or source roots.
-    if (config.audit.enabled && config.audit.reference.empty() && config.audit.source_roots.empty()) {
-      options.findings = findings;
+    if (audit && config.audit.reference.empty() && config.audit.source_roots.empty()) {
+      options.findings = audit->findings;
     }
-    const Snapshot now = takeSnapshot(model, config.path, options);
-    if (config.diff.enabled) result.steps.push_back(diffStep(now, config));
-    if (config.ops.enabled) result.steps.push_back(opsStep(now, config));
+    now = takeSnapshot(model, config.path, options);
+    if (config.diff.enabled) result.steps.push_back(diffStep(*now, config, diff));
+    if (config.ops.enabled) result.steps.push_back(opsStep(*now, config));
   }
-  if (config.check.enabled) result.steps.push_back(checkStep(config));
+  if (config.check.enabled) result.steps.push_back(checkStep(config, check));
   for (const auto& step : result.steps) result.status = std::max(result.status, step.status);
+
+  if (!report_dir.empty()) {
+    HtmlReportInput page;
+    page.model_path = config.path;
+    page.info = describeModel(model);
+    if (!audit) {
+      AuditOptions options;
+      options.source_roots = config.audit.source_roots;
+      audit = auditModel(model, options);
+    }
+    page.audit = *audit;
+    addSourceExcerpts(page);
+    if (!now && !config.inputs.empty()) {
+      SnapshotOptions options;
+      options.inputs = config.inputs;
+      now = takeSnapshot(model, config.path, options);
+    }
+    page.snapshot = now;
+    page.diff = diff;
+    page.check = check;
+    addGraph(page, model, 0);
+    // Last: the inference preset changes the module.
+    CompareOptions compare;
+    compare.tolerance.rtol = config.check.rtol;
+    compare.tolerance.atol = config.check.atol;
+    addPassStatistics(page, model, choosePasses("inference", ""), config.inputs, compare);
+    result.report = (fs::path(report_dir) / (fileNameOf(config.name) + ".html")).string();
+    writeFileAtomically(result.report, renderHtmlReport(page));
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
@@ -221,7 +265,8 @@ bool usesCuda(const CiModelConfig& model) {
 }
 
 /// Starts `jitscope ci --config FILE --run-model NAME` with stdout and stderr in files.
-Child spawnChild(const std::string& config_file, const CiModelConfig& model, size_t index, const fs::path& dir) {
+Child spawnChild(const std::string& config_file, const CiModelConfig& model, size_t index, const fs::path& dir,
+                 const std::string& report_dir) {
   Child child;
   child.index = index;
   child.out = (dir / fmt::format("{}.json", index)).string();
@@ -243,6 +288,7 @@ Child spawnChild(const std::string& config_file, const CiModelConfig& model, siz
     args.insert(args.end(), {"--max-memory", std::to_string(limits.max_memory_bytes)});
   }
   args.insert(args.end(), {"ci", "--config", config_file, "--run-model", model.name});
+  if (!report_dir.empty()) args.insert(args.end(), {"--report-dir", report_dir});
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -280,7 +326,7 @@ CiModelResult collect(const Child& child, int status, const CiModelConfig& model
   return result;
 }
 
-std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs) {
+std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs, const std::string& report_dir) {
   char pattern[] = "/tmp/jitscope-ci.XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("cannot create a temporary folder under /tmp");
   const fs::path dir(pattern);
@@ -289,7 +335,7 @@ std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs) {
   size_t next = 0;
   while (next < config.models.size() || !running.empty()) {
     while (next < config.models.size() && running.size() < jobs) {
-      Child child = spawnChild(config.file, config.models[next], next, dir);
+      Child child = spawnChild(config.file, config.models[next], next, dir, report_dir);
       running.emplace(child.pid, child);
       ++next;
     }
@@ -313,7 +359,8 @@ std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs) {
 int runCi(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
-      "--config jitscope.toml [-j N] [--only NAME ...] [--junit F] [--sarif F] [--json F] [--html F]";
+      "--config jitscope.toml [-j N] [--only NAME ...] [--junit F] [--sarif F] [--json F] [--html F]\n"
+      "                   [--report-dir DIR]";
   syntax.description =
       "Run every model's checks from a TOML file (audit with a fail-on level, diff\n"
       "against a committed snapshot with tolerances, op allow-list), models in parallel\n"
@@ -324,6 +371,7 @@ int runCi(CommandContext& ctx) {
   std::vector<std::string> only;
   std::string run_model;
   std::string junit, sarif, json, html;
+  std::string report_dir;
   syntax.options.add_options()
       ("config,c", po::value(&config_path)->default_value("jitscope.toml"), "the configuration (TOML)")
       ("jobs,j", po::value(&jobs), "models checked at once (default: config's jobs, else one per core)")
@@ -331,7 +379,8 @@ int runCi(CommandContext& ctx) {
       ("junit", po::value(&junit), "write JUnit XML here (a testsuite per model, a testcase per check)")
       ("sarif", po::value(&sarif), "write SARIF 2.1.0 here (findings on the Python lines)")
       ("json", po::value(&json), "write all results as JSON here")
-      ("html", po::value(&html), "write a self-contained HTML summary here");
+      ("html", po::value(&html), "write a self-contained HTML summary here")
+      ("report-dir", po::value(&report_dir), "write each model's `jitscope report` page here (NAME.html)");
   po::options_description hidden;
   hidden.add_options()("run-model", po::value(&run_model), "internal: check one model, print JSON");
   syntax.arguments.add(hidden);
@@ -342,7 +391,7 @@ int runCi(CommandContext& ctx) {
   if (!run_model.empty()) {
     for (const auto& model : config.models) {
       if (model.name == run_model) {
-        writeOutput(ciResultToJson(checkModel(model)));
+        writeOutput(ciResultToJson(checkModel(model, report_dir)));
         return toInt(ExitCode::kOk);
       }
     }
@@ -361,14 +410,35 @@ int runCi(CommandContext& ctx) {
   if (jobs == 0) jobs = config.jobs;
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
 
+  if (!report_dir.empty()) {
+    std::error_code error;
+    fs::create_directories(report_dir, error);
+    if (error || !fs::is_directory(report_dir)) {
+      throw InputError(report_dir, "cannot create the --report-dir folder: " + error.message());
+    }
+    report_dir = fs::absolute(report_dir).lexically_normal().string();
+  }
   const auto started = std::chrono::steady_clock::now();
-  const std::vector<CiModelResult> results = runAll(config, jobs);
+  const std::vector<CiModelResult> results = runAll(config, jobs, report_dir);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   writeOutput(renderCiText(results, seconds, jobs));
+  if (!report_dir.empty()) {
+    const auto pages = std::count_if(results.begin(), results.end(), [](const CiModelResult& r) { return !r.report.empty(); });
+    writeOutput(fmt::format("reports: {} page{} in {}\n", pages, pages == 1 ? "" : "s", report_dir));
+  }
   if (!junit.empty()) writeFileAtomically(junit, renderCiJunit(results));
   if (!sarif.empty()) writeFileAtomically(sarif, renderCiSarif(results));
   if (!json.empty()) writeFileAtomically(json, renderCiJson(results));
-  if (!html.empty()) writeFileAtomically(html, renderCiHtml(results, config_path));
+  if (!html.empty()) {
+    // The page links each model's report relative to itself, so the two can
+    // travel together as one CI artifact.
+    std::vector<CiModelResult> linked = results;
+    const fs::path from = fs::absolute(html).parent_path();
+    for (auto& r : linked) {
+      if (!r.report.empty()) r.report = fs::path(r.report).lexically_relative(from).string();
+    }
+    writeFileAtomically(html, renderCiHtml(linked, config_path));
+  }
   return ciExitCode(results);
 }
 

@@ -143,8 +143,10 @@ std::string renderCiHtml(const std::vector<CiModelResult>& results, const std::s
         for (const auto& line : step.details) details += xmlEscape(line) + "\n";
         details += "</pre></details>";
       }
+      const std::string name = r.report.empty() ? xmlEscape(r.name)
+                                                : fmt::format("<a href=\"{}\">{}</a>", xmlEscape(r.report), xmlEscape(r.name));
       rows += fmt::format("<tr class=\"{0}\"><td>{1}</td><td>{2}</td><td>{0}</td><td>{3}{4}</td></tr>\n",
-                          toString(step.status), xmlEscape(r.name), step.name, xmlEscape(step.summary), details);
+                          toString(step.status), name, step.name, xmlEscape(step.summary), details);
     }
   }
   return fmt::format(R"(<!DOCTYPE html>

@@ -184,7 +184,7 @@ def ci_command(script):
             parser.add_argument("--config", default="jitscope.toml")
             parser.add_argument("-j", type=int)
             parser.add_argument("--only", nargs="+")
-            for flag in ("--junit", "--sarif", "--json", "--html"):
+            for flag in ("--junit", "--sarif", "--json", "--html", "--report-dir"):
                 parser.add_argument(flag)
             options, unknown = parser.parse_known_args(argv[2:])
             return argv, options, unknown
@@ -192,7 +192,25 @@ def ci_command(script):
 
 
 def written_files(options):
-    return {f for f in (options.junit, options.sarif, options.json, options.html) if f}
+    """What the jitscope ci line writes: its report files and, with
+    --report-dir, that folder (as an artifact path names it, no slash)."""
+    report_dir = options.report_dir.rstrip("/") if options.report_dir else None
+    return {f for f in (options.junit, options.sarif, options.json, options.html, report_dir) if f}
+
+
+def check_report_pages(check, root, options, models, label):
+    """With --report-dir: a page per model, linked from the --html summary."""
+    if not options.report_dir:
+        return
+    for name in models:
+        page = os.path.join(root, options.report_dir, name + ".html")
+        text = open(page, encoding="utf-8").read() if os.path.isfile(page) else ""
+        check('<section id="graph">' in text and '<section id="passes">' in text,
+              f"{label}: --report-dir has {name}.html with the graph and the pass statistics", page)
+        if options.html and os.path.isfile(os.path.join(root, options.html)):
+            href = os.path.relpath(page, os.path.dirname(os.path.join(root, options.html)))
+            summary = open(os.path.join(root, options.html), encoding="utf-8").read()
+            check(f'<a href="{href}">{name}</a>' in summary, f"{label}: {options.html} links {name} to {href}")
 
 
 # --- the files a pipeline leaves -------------------------------------------------
@@ -326,7 +344,7 @@ def build_repository(check, doc, root, env):
         f.write(f"# the operators of {snapshot}\n" + "".join(op + "\n" for op in ops))
     print(f"     repository: export.py, {inputs}, {snapshot}, {allow_file} ({len(ops)} ops), jitscope.toml")
     os.remove(os.path.join(root, path))  # the pipeline's export step must write it
-    return {"blocks": blocks, "path": path, "export_py": export_py,
+    return {"blocks": blocks, "path": path, "export_py": export_py, "models": [model.get("name", "gate")],
             "if_line": export_py.splitlines().index(next(l for l in export_py.splitlines() if IF_LINE in l)) + 1}
 
 
@@ -334,8 +352,11 @@ def reset(root, repo, outputs, traced):
     """The checkout before a pipeline run: no export, no reports; export.py
     scripted or traced."""
     for name in outputs | {repo["path"]}:
-        if os.path.exists(os.path.join(root, name)):
-            os.remove(os.path.join(root, name))
+        target = os.path.join(root, name)
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        elif os.path.exists(target):
+            os.remove(target)
     text = repo["export_py"]
     if traced:
         assert SCRIPTED in text
@@ -386,7 +407,8 @@ def github(check, repo, root, env):
     sarif_file = sarif_with.get("sarif_file")
     check(sarif_file is not None and sarif_file == options.sarif,
           f"github: upload-sarif's sarif_file ({sarif_file}) is the --sarif jitscope ci writes ({options.sarif})")
-    artifact_paths = [p for p in str((artifact_step.get("with") or {}).get("path", "")).splitlines() if p.strip()]
+    artifact_paths = [p.strip().rstrip("/") for p in str((artifact_step.get("with") or {}).get("path", "")).splitlines()
+                      if p.strip()]
     check(artifact_paths and set(artifact_paths) == writes,
           f"github: upload-artifact's paths {artifact_paths} are the files jitscope ci writes",
           f"jitscope ci writes {sorted(writes)}")
@@ -419,10 +441,11 @@ def github(check, repo, root, env):
             want = 1 if traced and step is ci_step else 0
             check(rc == want, f"{label}: step '{name}' exits {want}", f"exit {rc}{tail(out)}")
         check(any(step is ci_step for step, _, _, _ in ran), f"{label}: the jitscope ci step ran")
-        missing = [p for p in sorted(set(artifact_paths) | {sarif_file}) if not os.path.isfile(os.path.join(root, p))]
+        missing = [p for p in sorted(set(artifact_paths) | {sarif_file}) if not os.path.exists(os.path.join(root, p))]
         check(not missing, f"{label}: sarif_file and the artifact paths exist", f"missing: {missing}")
         if options.junit and os.path.isfile(os.path.join(root, options.junit)):
             check_junit(check, root, options.junit, traced, label)
+        check_report_pages(check, root, options, repo["models"], label)
         if sarif_file and os.path.isfile(os.path.join(root, sarif_file)):
             results = sarif_results(check, root, sarif_file, label)
             if results is not None:
@@ -456,7 +479,7 @@ def gitlab(check, repo, root, env):
     junit = (artifacts.get("reports") or {}).get("junit")
     check(junit is not None and junit == options.junit,
           f"gitlab: artifacts.reports.junit ({junit}) is the --junit jitscope ci writes ({options.junit})")
-    paths = artifacts.get("paths") or []
+    paths = [str(p).rstrip("/") for p in artifacts.get("paths") or []]
     check(paths and set(paths) <= writes, f"gitlab: artifacts.paths {paths} are files jitscope ci writes",
           f"jitscope ci writes {sorted(writes)}")
     if "expose_as" in artifacts:
@@ -485,10 +508,11 @@ def gitlab(check, repo, root, env):
             check(codes[-1][0] == ci_lines[0], f"{label}: the job stopped at the jitscope ci line")
         else:
             check(len(codes) == len([l for l in lines if INSTALL_SCRIPT not in l]), f"{label}: every script line ran")
-        missing = [p for p in sorted(set(paths) | {junit}) if p and not os.path.isfile(os.path.join(root, p))]
+        missing = [p for p in sorted(set(paths) | {junit}) if p and not os.path.exists(os.path.join(root, p))]
         check(not missing, f"{label}: the junit report and artifacts.paths exist", f"missing: {missing}")
         if junit and os.path.isfile(os.path.join(root, junit)):
             check_junit(check, root, junit, traced, label)
+        check_report_pages(check, root, options, repo["models"], label)
 
 
 def main():

@@ -52,7 +52,8 @@ std::string ciResultToJson(const CiModelResult& result) {
                    {"status", toString(result.status)},
                    {"error", result.error},
                    {"seconds", result.seconds},
-                   {"steps", steps}};
+                   {"steps", steps},
+                   {"report", result.report}};
   return out.dump(2) + "\n";
 }
 
@@ -78,6 +79,7 @@ CiModelResult ciResultFromJson(const std::string& text) {
       }
       result.steps.push_back(std::move(step));
     }
+    result.report = j.value("report", "");
     return result;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("unreadable result: ") + e.what());

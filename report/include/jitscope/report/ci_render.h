@@ -21,7 +21,8 @@ std::string renderCiSarif(const std::vector<CiModelResult>& results);
 /// {"status", "models": [CiModelResult as in ci_result.h]}.
 std::string renderCiJson(const std::vector<CiModelResult>& results);
 /// A page with one table row per check and the details of failures; inline
-/// CSS, no scripts, no network.
+/// CSS, no scripts, no network. A model's name links to its `report` page,
+/// taken as a URL relative to this page (the caller makes it so).
 std::string renderCiHtml(const std::vector<CiModelResult>& results, const std::string& config);
 
 }  // namespace jitscope

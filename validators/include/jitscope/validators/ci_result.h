@@ -39,6 +39,7 @@ struct CiModelResult {
   std::string error;                  ///< why the model could not be checked
   double seconds = 0;
   std::vector<CiStep> steps;
+  std::string report;  ///< the model's HTML page (ci --report-dir); empty when none
 };
 
 std::string ciResultToJson(const CiModelResult& result);

@@ -1,0 +1,143 @@
+// See report_page.h.
+#include "report_page.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "command_line.h"
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/graph_model.h"
+#include "jitscope/inspector/model_inputs.h"
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/passes/pipeline.h"
+#include "jitscope/passes/registry.h"
+#include "jitscope/report/graph_dot.h"
+#include "jitscope/report/graph_view.h"
+#include "jitscope/report/graphviz_render.h"
+#include "jitscope/validators/pass_check.h"
+
+namespace jitscope::cli {
+namespace {
+
+// Beyond this many drawn nodes the page gets heavy and Graphviz slow; the
+// report collapses submodules until the drawing fits.
+constexpr size_t kMaxDrawnNodes = 400;
+
+bool hasForward(const torch::jit::Module& module) {
+  const std::vector<std::string> methods = methodNames(module);
+  return std::find(methods.begin(), methods.end(), "forward") != methods.end();
+}
+
+SourceExcerpt excerptOf(const Finding& finding, size_t context) {
+  SourceExcerpt excerpt;
+  if (!finding.location.known()) return excerpt;
+  std::ifstream in(finding.location.file);
+  if (!in) return excerpt;
+  const size_t first = finding.location.line > context ? finding.location.line - context : 1;
+  std::string line;
+  for (size_t n = 1; std::getline(in, line) && n <= finding.location.line + context; ++n) {
+    if (n >= first) excerpt.lines.push_back(line);
+  }
+  excerpt.first_line = first;
+  return excerpt;
+}
+
+}  // namespace
+
+PassChoice choosePasses(const std::string& preset_name, const std::string& pass_list) {
+  PassChoice choice;
+  if (!pass_list.empty()) {
+    std::vector<std::string> names;
+    for (auto& name : splitCommas(pass_list)) {
+      if (!name.empty()) names.push_back(std::move(name));
+    }
+    if (names.empty()) throw UsageError("--passes names no pass");
+    choice.passes = resolvePasses(names);
+    choice.pipeline = "passes " + pass_list;
+    return choice;
+  }
+  if (preset_name == "none") return choice;
+  const Preset* preset = findPreset(preset_name);
+  if (preset == nullptr) {
+    std::string known;
+    for (const auto& p : presets()) known += p.name + ", ";
+    throw UsageError(fmt::format("unknown preset '{}'; use one of: {}none", preset_name, known));
+  }
+  choice.passes = resolvePasses(preset->passes);
+  choice.pipeline = "preset " + preset->name;
+  return choice;
+}
+
+void addSourceExcerpts(HtmlReportInput& in) {
+  in.excerpts.clear();
+  for (const auto& finding : in.audit.findings) in.excerpts.push_back(excerptOf(finding, 2));
+}
+
+void addGraph(HtmlReportInput& in, const LoadedModel& model, int collapse) {
+  if (!hasForward(*model.module)) {
+    in.svg_note = "the model has no forward method to draw";
+    return;
+  }
+  const auto graph = methodGraph(*model.module, "forward", GraphForm::kInlined);
+  const GraphModel graph_model = buildGraphModel(*graph, "forward", /*inlined=*/true);
+  GraphViewOptions options;
+  options.title = std::filesystem::path(in.model_path).filename().string() + "  forward";
+  options.module_types = moduleTypeNames(*model.module);
+  for (const auto& f : in.audit.findings) {
+    if (f.location.known()) options.highlights.push_back({f.location.file, f.location.line, f.check, f.message, f.module_path});
+  }
+  if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
+  in.view = buildGraphView(graph_model, options);
+  for (size_t depth = 4; collapse == 0 && depth >= 1 && in.view.nodes.size() > kMaxDrawnNodes; --depth) {
+    options.collapse_depth = depth;
+    in.view = buildGraphView(graph_model, options);
+    in.svg_note = fmt::format("submodules {} levels deep are drawn as one box each (--collapse {}); "
+                              "`jitscope graph` draws every node", depth, depth);
+  }
+  try {
+    in.svg = renderGraphviz(renderDot({in.view}), ImageFormat::kSvg);
+  } catch (const GraphvizError& e) {
+    in.svg_note = std::string("Graphviz could not draw the graph: ") + e.what();
+  }
+}
+
+void addPassStatistics(HtmlReportInput& in, LoadedModel& model, const PassChoice& choice,
+                       const std::string& inputs_path, const CompareOptions& compare) {
+  if (choice.passes.empty() || !hasForward(*model.module)) return;
+  PassStatistics stats;
+  stats.pipeline = choice.pipeline;
+  PipelineOptions options;
+  options.model_path = in.model_path;
+  // The page is about forward (the graph it draws); other methods that
+  // forward calls would count its ops twice.
+  options.methods = {"forward"};
+  std::vector<PassStats> done;
+  options.after_pass.push_back(
+      [&done](const PassInfo&, const torch::jit::Module&, const PassStats& pass) { done.push_back(pass); });
+  try {
+    if (inputs_path.empty()) {
+      stats.report = runPipeline(*model.module, choice.passes, options);
+    } else {
+      const InputSet inputs = readInputFile(inputs_path, *model.module);
+      const CheckedPipeline checked =
+          runCheckedPipeline(*model.module, choice.passes, options, inputs, compare, OutputCheck::kVerify);
+      stats.report = checked.report;
+      stats.inputs = inputs_path;
+      if (!checked.checks.empty()) stats.outputs = checked.checks.back().comparison;
+    }
+  } catch (const InputError& e) {
+    stats.error = firstLine(e.what());
+    stats.report.passes = done;
+    if (!done.empty()) {
+      stats.report.nodes_before = done.front().nodes_before;
+      stats.report.nodes_after = done.back().nodes_after;
+    }
+    for (const auto& pass : done) stats.report.seconds += pass.seconds;
+  }
+  in.passes = std::move(stats);
+}
+
+}  // namespace jitscope::cli
