@@ -50,8 +50,12 @@ inputs = "$models/check/inputs/resnet18.pt"
   localize = true
 EOF
 "$jitscope" ci --config "$out/jitscope.toml" --junit "$out/ci.xml" --json "$out/ci.json" --html "$out/ci.html" \
-  > "$out/ci.stdout" 2> "$out/ci.stderr"
+  --report-dir "$out/pages" > "$out/ci.stdout" 2> "$out/ci.stderr"
 expect "ci exit code (one model must fail)" "$?" 1
+ls "$out/pages" | wc -l | tr -d ' ' > "$out/pages.count"
+expect "ci --report-dir wrote a page per model" "$(cat "$out/pages.count")" 3
+grep -q 'First divergence: <code>aten::conv2d</code>.*layer3.0.conv2' "$out/pages/resnet18-changed-weight-cuda.html"
+expect "the changed-weight page names layer3.0.conv2 (CUDA check)" "$?" 0
 python3 - "$out/ci.json" >> "$out/summary.txt" <<'PY' || status=1
 import json, sys
 report = json.load(open(sys.argv[1]))
