@@ -414,7 +414,8 @@ int runCi(CommandContext& ctx) {
     std::error_code error;
     fs::create_directories(report_dir, error);
     if (error || !fs::is_directory(report_dir)) {
-      throw InputError(report_dir, "cannot create the --report-dir folder: " + error.message());
+      throw InputError(report_dir, error ? "cannot create the --report-dir folder: " + error.message()
+                                         : std::string("--report-dir names a file, not a folder"));
     }
     report_dir = fs::absolute(report_dir).lexically_normal().string();
   }
