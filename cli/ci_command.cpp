@@ -412,11 +412,11 @@ int runCi(CommandContext& ctx) {
 
   if (!report_dir.empty()) {
     std::error_code error;
-    fs::create_directories(report_dir, error);
-    if (error || !fs::is_directory(report_dir)) {
-      throw InputError(report_dir, error ? "cannot create the --report-dir folder: " + error.message()
-                                         : std::string("--report-dir names a file, not a folder"));
+    if (fs::exists(report_dir, error) && !fs::is_directory(report_dir, error)) {
+      throw InputError(report_dir, "--report-dir names a file, not a folder");
     }
+    fs::create_directories(report_dir, error);
+    if (error) throw InputError(report_dir, "cannot create the --report-dir folder: " + error.message());
     report_dir = fs::absolute(report_dir).lexically_normal().string();
   }
   const auto started = std::chrono::steady_clock::now();
