@@ -59,7 +59,7 @@ int runReport(CommandContext& ctx) {
       ("passes,p", po::value(&pass_list), "pass statistics of these passes (comma-separated) instead")
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
-      ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 400 nodes)");
+      ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 200 boxes)");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
