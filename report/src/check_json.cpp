@@ -7,6 +7,7 @@
 
 #include "jitscope/report/check_render.h"
 #include "jitscope/report/json_util.h"
+#include "jitscope/report/text_util.h"
 
 namespace jitscope {
 namespace {
@@ -15,20 +16,6 @@ using nlohmann::ordered_json;
 
 // JSON has no infinity or NaN: null stands for them.
 ordered_json number(double value) { return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr); }
-
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 ordered_json diffJson(const OutputDiff& d) {
   ordered_json out{{"path", d.path}, {"ok", d.ok}};

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "jitscope/report/text_util.h"
+
 namespace jitscope {
 namespace {
 
@@ -23,31 +25,17 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-std::string html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string nodeLabel(const ViewNode& node) {
   std::string label;
   if (!node.module.empty()) {
-    label += "<FONT POINT-SIZE=\"8\" COLOR=\"#5b7db1\">" + html(node.module) + "</FONT><BR/>";
+    label += "<FONT POINT-SIZE=\"8\" COLOR=\"#5b7db1\">" + xmlEscape(node.module) + "</FONT><BR/>";
   }
-  label = "<" + label + "<B>" + html(node.title) + "</B>";
+  label = "<" + label + "<B>" + xmlEscape(node.title) + "</B>";
   for (const auto& detail : node.details) {
-    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#444444\">" + html(detail) + "</FONT>";
+    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#444444\">" + xmlEscape(detail) + "</FONT>";
   }
   if (!node.location.empty()) {
-    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#8a8a8a\">" + html(node.location) + "</FONT>";
+    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#8a8a8a\">" + xmlEscape(node.location) + "</FONT>";
   }
   return label + ">";
 }

@@ -257,5 +257,20 @@ TEST(GraphView, ExampleInputsGiveEveryTensorEdgeItsShape) {
   EXPECT_EQ(out->label, "Float(1, 64, 112, 112)");
 }
 
+// Labels are Graphviz HTML-like labels: text from the model (string
+// constants, module names) goes in as XML text.
+TEST(GraphDot, LabelTextIsEscapedAsXml) {
+  GraphView view;
+  view.title = "g";
+  ViewNode node;
+  node.id = "n1";
+  node.title = "format";
+  node.details = {"s='it's <b> & \"q\"'"};
+  view.nodes.push_back(node);
+  view.root.nodes = {0};
+  const std::string dot = renderDot({view});
+  EXPECT_NE(dot.find("s=&#39;it&#39;s &lt;b&gt; &amp; &quot;q&quot;&#39;"), std::string::npos) << dot;
+}
+
 }  // namespace
 }  // namespace jitscope

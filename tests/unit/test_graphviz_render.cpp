@@ -44,6 +44,14 @@ TEST(GraphvizRender, SyntaxErrorIsOneLine) {
   EXPECT_NE(renderGraphviz(kSmall, ImageFormat::kSvg).find("</svg>"), std::string::npos);
 }
 
+// renderDot escapes label text as XML (apostrophes as &#39;; test_graph_view
+// checks that side); Graphviz must read all of it back as text.
+TEST(GraphvizRender, EscapedLabelTextRendersAsText) {
+  const std::string svg = renderGraphviz(
+      "digraph g { a [label=<<B>s=&#39;it&#39;s &lt;b&gt; &amp; &quot;q&quot;&#39;</B>>]; }", ImageFormat::kSvg);
+  EXPECT_NE(svg.find(">s=&#39;it&#39;s &lt;b&gt; &amp; &quot;q&quot;&#39;</text>"), std::string::npos) << svg;
+}
+
 TEST(GraphvizRender, FormatNames) {
   EXPECT_EQ(imageFormatFromName("svg"), ImageFormat::kSvg);
   EXPECT_EQ(imageFormatFromName("gv"), ImageFormat::kDot);
