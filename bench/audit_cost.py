@@ -8,24 +8,9 @@ with --probe 1 and --probe N.
 """
 import argparse
 import os
-import statistics
-import subprocess
 import sys
-import time
 
-
-def wall(argv, ok=(0, 1)):
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in ok:
-        sys.exit(f"benchmark: {' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[:500]}")
-    return elapsed
-
-
-def median_of(argv, repeat):
-    wall(argv)  # warm the page cache
-    return statistics.median(wall(argv) for _ in range(repeat))
+from timing import median_of
 
 
 def main():
@@ -42,12 +27,12 @@ def main():
             sys.exit(f"benchmark: '{path}' is missing; build the bench_fixtures target")
 
     j = args.jitscope
-    info = median_of([j, "info", args.traced, "--format", "json"], args.repeat)
-    static = median_of([j, "audit", args.traced, "--format", "json"], args.repeat)
+    info = median_of([j, "info", args.traced, "--format", "json"], args.repeat, ok=(0, 1))
+    static = median_of([j, "audit", args.traced, "--format", "json"], args.repeat, ok=(0, 1))
     dynamic = [j, "audit", args.traced, "--format", "json", "--reference", args.reference,
                "--inputs", args.inputs, "--counterexample-dir", "/tmp"]
-    one = median_of(dynamic + ["--probe", "1"], args.repeat)
-    many = median_of(dynamic + ["--probe", str(args.probes)], args.repeat)
+    one = median_of(dynamic + ["--probe", "1"], args.repeat, ok=(0, 1))
+    many = median_of(dynamic + ["--probe", str(args.probes)], args.repeat, ok=(0, 1))
 
     print(f"model: {os.path.basename(args.traced)} "
           f"({os.path.getsize(args.traced) / 2**20:.0f} MiB), median of {args.repeat} runs, "

@@ -27,7 +27,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
+
+from timing import wall
 
 
 def run_check(argv):
@@ -35,14 +36,6 @@ def run_check(argv):
     if proc.returncode not in (0, 1):
         sys.exit(f"benchmark: {' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()}")
     return json.loads(proc.stdout)
-
-
-def wall(argv):
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if proc.returncode not in (0, 1):
-        sys.exit(f"benchmark: {' '.join(argv)} failed: {proc.stderr.decode()}")
-    return time.perf_counter() - start
 
 
 PYTHON_BASELINE = """
@@ -95,7 +88,7 @@ def main():
           f"({extra * 1e3:.3f} ms per node beyond the plain forward passes of the same run), "
           f"{ratio:.2f}x the plain forward passes")
 
-    outside_check = med([wall(base) for _ in range(args.repeat)])
+    outside_check = med([wall(base, ok=(0, 1)) for _ in range(args.repeat)])
     outside_python = med([wall([args.python, "-c", PYTHON_BASELINE, args.model, args.against, args.inputs])
                           for _ in range(args.repeat)])
     print(f"fresh processes: jitscope check {outside_check:.3f}s, Python load+run+allclose {outside_python:.3f}s, "

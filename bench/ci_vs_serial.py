@@ -18,13 +18,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def run(argv):
-    start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+from timing import wall
 
 
 def main():
@@ -58,11 +53,11 @@ def main():
             f.write("\n".join(config))
         ci = [args.jitscope, "ci", "--config", toml, "-j", str(args.jobs)]
 
-        run(ci)  # warm the page cache
+        wall(ci, ok=None)  # warm the page cache
         times = {"serial": [], "ci": []}
         for _ in range(args.repeat):
-            times["serial"].append(sum(run(argv) for argv in serial))
-            times["ci"].append(run(ci))
+            times["serial"].append(sum(wall(argv, ok=None) for argv in serial))
+            times["ci"].append(wall(ci, ok=None))
     serial_s = statistics.median(times["serial"])
     ci_s = statistics.median(times["ci"])
     print(f"models: {len(models)} ({len(serial)} commands one by one), cores: {os.cpu_count()}, ci -j {args.jobs}")

@@ -9,25 +9,11 @@ it, measured in the same run. Also reported: the cost with --collapse 2.
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def wall(argv):
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"benchmark: {' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[:500]}")
-    return elapsed
-
-
-def median_of(argv, repeat):
-    wall(argv)  # warm the page cache and the fontconfig cache
-    return statistics.median(wall(argv) for _ in range(repeat))
+from timing import median_of
 
 
 def main():

@@ -11,27 +11,9 @@ tensor data, so its cost stops growing with the weights.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 
-
-def measure(argv):
-    """Wall seconds and peak RSS (MiB) of one fresh process."""
-    # stderr goes to a file, not a pipe: nothing reads a pipe until the child
-    # has exited, so a child writing more than the pipe buffer (64 KiB) of
-    # warnings would block forever.
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if proc.returncode != 0:
-            err.seek(0)
-            sys.exit(f"benchmark: {' '.join(argv)} failed: {err.read().decode()}")
-    return wall, usage.ru_maxrss / 1024.0
+from timing import measure, wall
 
 
 def main():
@@ -54,11 +36,14 @@ def main():
     }
     # One untimed run each warms the page cache for the model and libraries.
     for argv in variants.values():
-        measure(argv)
+        wall(argv)
     results = {name: [] for name in variants}
     for _ in range(args.repeat):
         for name, argv in variants.items():
-            results[name].append(measure(argv))
+            seconds, peak, code, message = measure(argv)
+            if code != 0:
+                sys.exit(f"benchmark: {' '.join(argv)} exited {code}: {message}")
+            results[name].append((seconds, peak))
 
     import torch  # only for the version line
     size_mb = os.path.getsize(args.model) / 2**20

@@ -15,7 +15,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from timing import measure
 
 PYTHON_BASELINE = """
 import sys, torch
@@ -23,19 +24,6 @@ m = torch.jit.load(sys.argv[1])
 m = torch.jit.optimize_for_inference(torch.jit.freeze(m.eval()))
 torch.jit.save(m, sys.argv[2])
 """
-
-
-def measure(argv):
-    """Wall seconds, peak RSS (MiB) and exit status of one fresh process."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        message = err.read().decode(errors="replace").strip().splitlines()
-    return wall, usage.ru_maxrss / 1024.0, code, (message[-1] if message else "")
 
 
 def loads_again(python, path):

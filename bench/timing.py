@@ -1,0 +1,42 @@
+"""Timing one fresh process, shared by the benchmarks in this folder.
+
+Each command is a new process (LibTorch's start-up is part of what users
+wait for). stderr goes to a file, not a pipe: nothing reads a pipe until the
+child has exited, so a child writing more than the pipe buffer (64 KiB) of
+warnings would block forever.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def measure(argv):
+    """Wall seconds, peak RSS (MiB), exit status and last stderr line of one run."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        lines = err.read().decode(errors="replace").strip().splitlines()
+    return seconds, usage.ru_maxrss / 1024.0, proc.returncode, (lines[-1] if lines else "")
+
+
+def wall(argv, ok=(0,)):
+    """Wall seconds of one run; stops the benchmark when the exit status is
+    not in `ok` (None: any status is a result)."""
+    seconds, _, code, message = measure(argv)
+    if ok is not None and code not in ok:
+        sys.exit(f"benchmark: {' '.join(argv)} exited {code}: {message}")
+    return seconds
+
+
+def median_of(argv, repeat, ok=(0,)):
+    """Median wall seconds of `repeat` runs after one untimed run (page cache,
+    fontconfig cache)."""
+    wall(argv, ok)
+    return statistics.median(wall(argv, ok) for _ in range(repeat))
