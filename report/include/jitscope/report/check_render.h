@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "jitscope/validators/cross_check.h"
+#include "jitscope/validators/check_report.h"
 
 namespace jitscope {
 

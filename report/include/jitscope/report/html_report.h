@@ -13,7 +13,7 @@
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/passes/pipeline.h"
 #include "jitscope/report/graph_view.h"
-#include "jitscope/validators/cross_check.h"
+#include "jitscope/validators/check_report.h"
 #include "jitscope/validators/finding.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
