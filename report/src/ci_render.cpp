@@ -157,7 +157,7 @@ table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #d0d7de; padding: .4em .6em; text-align: left; vertical-align: top; }}
 tr.pass td:nth-child(3) {{ color: #1a7f37; font-weight: 600; }}
 tr.fail td:nth-child(3), tr.error td:nth-child(3) {{ color: #cf222e; font-weight: 600; }}
-pre {{ background: #f6f8fa; padding: .6em; overflow-x: auto; }}
+pre {{ background: #f6f8fa; padding: .6em; white-space: pre-wrap; overflow-wrap: anywhere; }}
 .summary {{ font-size: 1.1em; margin-bottom: 1em; }}
 </style></head><body>
 <h1>jitscope ci</h1>
