@@ -17,6 +17,7 @@
 #include "jitscope/inspector/graph_stats.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/passes/pipeline.h"
+#include "map_tensors.h"
 
 namespace jitscope {
 namespace {
@@ -24,21 +25,6 @@ namespace {
 using c10::IValue;
 using torch::jit::Module;
 using Clock = std::chrono::steady_clock;
-
-IValue toDevice(const IValue& value, const c10::Device& device) {
-  if (value.isTensor()) return value.toTensor().to(device);
-  if (value.isTuple()) {
-    std::vector<IValue> items;
-    for (const auto& item : value.toTupleRef().elements()) items.push_back(toDevice(item, device));
-    return c10::ivalue::Tuple::create(std::move(items));
-  }
-  if (value.isList()) {
-    c10::impl::GenericList list(value.toList().elementType());
-    for (const auto& item : value.toListRef()) list.push_back(toDevice(item, device));
-    return list;
-  }
-  return value;
-}
 
 // The quantile of sorted samples, interpolating between neighbours.
 double quantile(const std::vector<double>& sorted, double q) {
@@ -142,7 +128,9 @@ BenchReport benchmarkModel(const Module& loaded, const std::vector<IValue>& args
   report.warmup = options.warmup;
   report.iterations = options.iterations;
   std::vector<IValue> device_args;
-  for (const auto& arg : args) device_args.push_back(toDevice(arg, device));
+  for (const auto& arg : args) {
+    device_args.push_back(mapTensors(arg, [&device](const at::Tensor& t) { return t.to(device); }));
+  }
 
   at::NoGradGuard no_grad;
   std::vector<Module> modules;

@@ -20,6 +20,7 @@
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
 #include "localize.h"
+#include "map_tensors.h"
 
 namespace jitscope {
 namespace {
@@ -32,29 +33,6 @@ double secondsSince(Clock::time_point start) {
 }
 
 std::string baseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-
-// Applies `f` to every tensor inside `value`.
-IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::Tensor&)>& f) {
-  if (value.isTensor()) return f(value.toTensor());
-  if (value.isTuple()) {
-    std::vector<IValue> items;
-    for (const auto& item : value.toTupleRef().elements()) items.push_back(mapTensors(item, f));
-    return c10::ivalue::Tuple::create(std::move(items));
-  }
-  if (value.isList()) {
-    const auto list = value.toList();
-    c10::impl::GenericList out(list.elementType());
-    for (const auto& item : value.toListRef()) out.push_back(mapTensors(item, f));
-    return out;
-  }
-  if (value.isGenericDict()) {
-    const auto dict = value.toGenericDict();
-    c10::impl::GenericDict out(dict.keyType(), dict.valueType());
-    for (const auto& entry : dict) out.insert(entry.key(), mapTensors(entry.value(), f));
-    return out;
-  }
-  return value;
-}
 
 // Whether this LibTorch has CUDA compiled in (its CUDA library came loaded
 // with it), as opposed to having found no usable device.

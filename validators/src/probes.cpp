@@ -18,27 +18,12 @@
 #include "jitscope/core/paths.h"
 #include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/source_location.h"
+#include "map_tensors.h"
 
 namespace jitscope {
 namespace {
 
 using c10::IValue;
-
-// Applies `f` to every tensor inside `value` (tuples, lists, dicts).
-IValue mapTensors(const IValue& value, const std::function<at::Tensor(const at::Tensor&)>& f) {
-  if (value.isTensor()) return f(value.toTensor());
-  if (value.isTuple()) {
-    std::vector<IValue> items;
-    for (const auto& item : value.toTupleRef().elements()) items.push_back(mapTensors(item, f));
-    return c10::ivalue::Tuple::create(std::move(items));
-  }
-  if (value.isTensorList()) {
-    c10::List<at::Tensor> out;
-    for (const at::Tensor& t : value.toTensorList().vec()) out.push_back(f(t));
-    return out;
-  }
-  return value;
-}
 
 struct Variant {
   std::string name;
