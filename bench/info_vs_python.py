@@ -13,7 +13,7 @@ import os
 import statistics
 import sys
 
-from timing import measure, wall
+from timing import measure_interleaved
 
 
 def main():
@@ -34,16 +34,12 @@ def main():
             "import sys, torch; g = torch.jit.load(sys.argv[1]).inlined_graph; "
             "sum(1 for _ in g.nodes())", args.model],
     }
-    # One untimed run each warms the page cache for the model and libraries.
-    for argv in variants.values():
-        wall(argv)
-    results = {name: [] for name in variants}
-    for _ in range(args.repeat):
-        for name, argv in variants.items():
-            seconds, peak, code, message = measure(argv)
+    results = {}
+    for name, runs in measure_interleaved(variants, args.repeat).items():
+        for _, _, code, message in runs:
             if code != 0:
-                sys.exit(f"benchmark: {' '.join(argv)} exited {code}: {message}")
-            results[name].append((seconds, peak))
+                sys.exit(f"benchmark: {' '.join(variants[name])} exited {code}: {message}")
+        results[name] = [(seconds, peak) for seconds, peak, _, _ in runs]
 
     import torch  # only for the version line
     size_mb = os.path.getsize(args.model) / 2**20

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from timing import measure
+from timing import measure_interleaved
 
 PYTHON_BASELINE = """
 import sys, torch
@@ -53,12 +53,7 @@ def main():
                 args.python, "-c", PYTHON_BASELINE, args.model,
                 outputs["python freeze + optimize_for_inference + save"]],
         }
-        for argv in variants.values():  # warms the page cache
-            measure(argv)
-        results = {name: [] for name in variants}
-        for _ in range(args.repeat):
-            for name, argv in variants.items():
-                results[name].append(measure(argv))
+        results = measure_interleaved(variants, args.repeat)
 
         import torch  # only for the version line
         size_mb = os.path.getsize(args.model) / 2**20

@@ -40,3 +40,16 @@ def median_of(argv, repeat, ok=(0,)):
     fontconfig cache)."""
     wall(argv, ok)
     return statistics.median(wall(argv, ok) for _ in range(repeat))
+
+
+def measure_interleaved(variants, repeat):
+    """{name: [measure(argv), ...]} for {name: argv}: one untimed run of each
+    first (page cache), then `repeat` rounds running every variant once, so
+    that a change of machine load touches all of them alike."""
+    for argv in variants.values():
+        measure(argv)
+    results = {name: [] for name in variants}
+    for _ in range(repeat):
+        for name, argv in variants.items():
+            results[name].append(measure(argv))
+    return results
