@@ -72,11 +72,8 @@ int runReport(CommandContext& ctx) {
   CompareOptions compare;
   if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
   if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
-  if (!vm->count("preset") || (*vm)["preset"].defaulted()) {
-    if (!pass_list.empty()) preset_name.clear();
-  } else if (!pass_list.empty()) {
-    throw UsageError("use one of --preset and --passes");
-  }
+  // --preset has a default; only one the user typed conflicts with --passes.
+  if (!pass_list.empty() && !(*vm)["preset"].defaulted()) throw UsageError("use one of --preset and --passes");
   const PassChoice pass_choice = choosePasses(preset_name, pass_list);
 
   LoadedModel model = loadModel(model_path);
