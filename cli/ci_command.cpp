@@ -411,6 +411,16 @@ int runCi(CommandContext& ctx) {
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
 
   if (!report_dir.empty()) {
+    // Page names are model names made safe for a file system; two names
+    // that map to one file would overwrite each other's page.
+    std::map<std::string, std::string> pages;
+    for (const auto& model : config.models) {
+      const auto [it, added] = pages.emplace(fileNameOf(model.name), model.name);
+      if (!added) {
+        throw UsageError(fmt::format("models '{}' and '{}' would share the report page '{}.html'; rename one",
+                                     it->second, model.name, it->first));
+      }
+    }
     std::error_code error;
     if (fs::exists(report_dir, error) && !fs::is_directory(report_dir, error)) {
       throw InputError(report_dir, "--report-dir names a file, not a folder");
