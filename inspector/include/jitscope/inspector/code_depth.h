@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jitscope {
+
+// LibTorch's TorchScript compiler recurses once per bracket level and once
+// per operator of a chain (`a + b + c ...` is a left-deep tree), so a code
+// record with a few hundred thousand of either runs it out of stack.
+// Printed TorchScript stays far below these bounds (PythonPrint gives every
+// intermediate its own name); a record beyond them is refused before the
+// compiler sees it.
+constexpr size_t kMaxCodeNesting = 1000;
+constexpr size_t kMaxCodeChain = 1000;
+
+// Why `code` is too deep for the compiler ("brackets nested 5000 deep at
+// line 3"), or nullopt when it is within the bounds. A token-level scan:
+// strings and comments are skipped, nothing is parsed.
+std::optional<std::string> findExcessiveDepth(std::string_view code,
+                                              size_t max_nesting = kMaxCodeNesting,
+                                              size_t max_chain = kMaxCodeChain);
+
+}  // namespace jitscope
