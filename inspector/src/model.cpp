@@ -17,6 +17,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
+#include "missing_operator.h"
 
 namespace jitscope {
 
@@ -59,6 +60,13 @@ class SkipTensorData final : public caffe2::serialize::ReadAdapterInterface {
   std::vector<std::pair<uint64_t, uint64_t>> ranges_;
 };
 
+// The problem LibTorch's load failure names, in one line: an operator of a
+// library that is not loaded gets the --load-library that provides it.
+std::string loadFailure(const std::string& message, const std::string& path) {
+  if (auto advice = missingOperatorAdvice(message, path)) return "cannot load TorchScript: " + *advice;
+  return "cannot load TorchScript: " + firstLine(message);
+}
+
 }  // namespace
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
@@ -80,7 +88,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
     if (message.find("can't allocate memory") != std::string::npos) {
       throw InputError(path, "loading it " + outOfMemoryProblem());
     }
-    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
+    throw InputError(path, loadFailure(message, path));
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {  // the interpreter's errors (a __setstate__ that failed)
@@ -88,7 +96,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
     if (message.find("can't allocate memory") != std::string::npos) {
       throw InputError(path, "loading it " + outOfMemoryProblem());
     }
-    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
+    throw InputError(path, loadFailure(message, path));
   }
   inputLoaded();
   return model;
