@@ -1,7 +1,9 @@
 #include "missing_operator.h"
 
+#include <dlfcn.h>
 #include <glob.h>
 
+#include <c10/core/CPUAllocator.h>
 #include <caffe2/serialize/inline_container.h>
 
 #include <regex>
@@ -19,20 +21,34 @@ namespace jitscope {
 namespace {
 
 // Where the packages people use install the library that registers each
-// namespace: Debian's python3-* packages first, then pip's wheels.
+// namespace: beside the torch package whose LibTorch this process runs on (a
+// pip wheel's site-packages/torch/lib), Debian's python3-* packages, then
+// other pip locations. `patterns` are relative to site-packages.
 struct KnownLibrary {
   const char* ns;
   const char* package;
+  const char* in_site_packages;
   std::vector<const char*> patterns;
 };
 
+// site-packages/ of the torch wheel this LibTorch came from ("" for a
+// system LibTorch such as Debian's /usr/lib/x86_64-linux-gnu/libtorch_cpu.so).
+std::string torchSitePackages() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&c10::GetCPUAllocator), &info) == 0 || info.dli_fname == nullptr) return "";
+  const std::string library = info.dli_fname;  // .../site-packages/torch/lib/libc10.so
+  const std::string marker = "/torch/lib/";
+  const size_t at = library.rfind(marker);
+  return at == std::string::npos ? "" : library.substr(0, at);
+}
+
 const std::vector<KnownLibrary>& knownLibraries() {
   static const std::vector<KnownLibrary> table = {
-      {"torchvision", "torchvision",
+      {"torchvision", "torchvision", "/torchvision/_C*.so",
        {"/usr/lib/python3/dist-packages/torchvision/_C*.so",
         "/usr/local/lib/python3*/dist-packages/torchvision/_C*.so",
         "/usr/local/lib/python3*/site-packages/torchvision/_C*.so"}},
-      {"torchaudio", "torchaudio",
+      {"torchaudio", "torchaudio", "/torchaudio/lib/libtorchaudio.so",
        {"/usr/lib/python3/dist-packages/torchaudio/lib/libtorchaudio.so",
         "/usr/local/lib/python3*/dist-packages/torchaudio/lib/libtorchaudio.so",
         "/usr/local/lib/python3*/site-packages/torchaudio/lib/libtorchaudio.so"}},
@@ -86,6 +102,12 @@ std::optional<std::string> missingOperatorAdvice(const std::string& loader_messa
                                    loadedOperatorLibraries().empty() ? "" : "loaded ");
   for (const auto& known : knownLibraries()) {
     if (ns != known.ns) continue;
+    const std::string site_packages = torchSitePackages();
+    if (!site_packages.empty()) {
+      if (auto path = firstMatch((site_packages + known.in_site_packages).c_str())) {
+        return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
+      }
+    }
     for (const char* pattern : known.patterns) {
       if (auto path = firstMatch(pattern)) {
         return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
