@@ -33,9 +33,15 @@ void loadOperatorLibrary(const std::string& path) {
     const std::string problem = reason != nullptr ? lastLine(reason) : "unknown loader error";
     // An undefined symbol is the usual sign of a library built against
     // another LibTorch (or needing Python's).
-    const bool mismatch = problem.find("undefined symbol") != std::string::npos;
-    throw InputError(path, "cannot load operator library: " + problem +
-                               (mismatch ? " (build it against the LibTorch jitscope uses)" : ""));
+    std::string fix;
+    if (problem.find("libtorch_python") != std::string::npos || problem.find("undefined symbol: Py") != std::string::npos) {
+      // A pip wheel's torchvision/_C.so is a Python extension module.
+      fix = " (this is a Python extension module; load a C++ build of the operators instead, e.g. the "
+            "libtorchvision.so that torchvision's CMake project builds, or Debian's python3-torchvision _C.so)";
+    } else if (problem.find("undefined symbol") != std::string::npos) {
+      fix = " (build it against the LibTorch jitscope uses)";
+    }
+    throw InputError(path, "cannot load operator library: " + problem + fix);
   }
   loaded().push_back(path);
 }

@@ -10,6 +10,7 @@ LibTorch 1.13's unpickler does not read).
 
 import glob
 import os
+import subprocess
 
 import torch
 import torchvision
@@ -17,8 +18,23 @@ import torchvision
 from .output import Artifact, GroupResult, OutDir, script, seed_everything
 
 
+def _loadable_without_python(library: str) -> bool:
+    """Whether C++ can dlopen the library: a pip wheel's torchvision/_C.so is
+    a Python extension that needs libtorch_python.so (and Python's symbols);
+    Debian's links only LibTorch."""
+    try:
+        needed = subprocess.run(["readelf", "-d", library], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return "libtorch_python" not in needed
+
+
 def build(out: OutDir) -> GroupResult:
     result = GroupResult()
+    library = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
+    if not library or not _loadable_without_python(library[0]):
+        result.note = "skipped: torchvision's operator library here needs Python (libtorch_python)"
+        return result
     seed_everything(0)
     model = torchvision.models.detection.ssdlite320_mobilenet_v3_large(
         weights=None, weights_backbone=None, num_classes=3).eval()
@@ -29,6 +45,5 @@ def build(out: OutDir) -> GroupResult:
     out.save_module(script(model), "detection/ssdlite.scripted.pt")
     result.artifacts.append(Artifact("detection/ssdlite.scripted.pt", "scripted", "detection/inputs/ssdlite.pt"))
     # Where this torchvision's operator library is, for the tests' --load-library.
-    library = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
-    out.write_bytes((library[0] if library else "").encode() + b"\n", "detection/torchvision_library.txt")
+    out.write_bytes(library[0].encode() + b"\n", "detection/torchvision_library.txt")
     return result
