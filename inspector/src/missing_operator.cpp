@@ -28,6 +28,7 @@ struct KnownLibrary {
   const char* ns;
   const char* package;
   const char* in_site_packages;
+  bool wheel_needs_python;  ///< the pip wheel's library is a Python extension (links libtorch_python)
   std::vector<const char*> patterns;
 };
 
@@ -44,11 +45,11 @@ std::string torchSitePackages() {
 
 const std::vector<KnownLibrary>& knownLibraries() {
   static const std::vector<KnownLibrary> table = {
-      {"torchvision", "torchvision", "/torchvision/_C*.so",
+      {"torchvision", "torchvision", "/torchvision/_C*.so", true,
        {"/usr/lib/python3/dist-packages/torchvision/_C*.so",
         "/usr/local/lib/python3*/dist-packages/torchvision/_C*.so",
         "/usr/local/lib/python3*/site-packages/torchvision/_C*.so"}},
-      {"torchaudio", "torchaudio", "/torchaudio/lib/libtorchaudio.so",
+      {"torchaudio", "torchaudio", "/torchaudio/lib/libtorchaudio.so", false,
        {"/usr/lib/python3/dist-packages/torchaudio/lib/libtorchaudio.so",
         "/usr/local/lib/python3*/dist-packages/torchaudio/lib/libtorchaudio.so",
         "/usr/local/lib/python3*/site-packages/torchaudio/lib/libtorchaudio.so"}},
@@ -105,7 +106,12 @@ std::optional<std::string> missingOperatorAdvice(const std::string& loader_messa
     const std::string site_packages = torchSitePackages();
     if (!site_packages.empty()) {
       if (auto path = firstMatch((site_packages + known.in_site_packages).c_str())) {
-        return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
+        if (!known.wheel_needs_python) {
+          return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
+        }
+        return advice + fmt::format("; add --load-library with {}'s C++ operator library (the pip wheel's {} "
+                                    "needs Python; build {}'s CMake project for a libtorch-only one)",
+                                    known.package, *path, known.package);
       }
     }
     for (const char* pattern : known.patterns) {
