@@ -32,6 +32,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
+#include "jitscope/core/operator_library.h"
 #include "jitscope/core/paths.h"
 #include "jitscope/validators/cross_check.h"
 #include "jitscope/core/exit_code.h"
@@ -287,6 +288,9 @@ Child spawnChild(const std::string& config_file, const CiModelConfig& model, siz
   if (!usesCuda(model)) {
     args.insert(args.end(), {"--max-memory", std::to_string(limits.max_memory_bytes)});
   }
+  // The child loads the libraries given to this run and the model's own.
+  for (const auto& library : loadedOperatorLibraries()) args.insert(args.end(), {"--load-library", library});
+  for (const auto& library : model.libraries) args.insert(args.end(), {"--load-library", library});
   args.insert(args.end(), {"ci", "--config", config_file, "--run-model", model.name});
   if (!report_dir.empty()) args.insert(args.end(), {"--report-dir", report_dir});
   std::vector<char*> argv;

@@ -93,12 +93,13 @@ class Reader {
 
   CiModelConfig model(const toml::table& table, size_t index) const {
     const std::string where = fmt::format("[[model]] #{}", index + 1);
-    onlyKeys(table, where, {"name", "path", "inputs", "audit", "diff", "ops", "check"});
+    onlyKeys(table, where, {"name", "path", "inputs", "load_library", "audit", "diff", "ops", "check"});
     CiModelConfig model;
     model.path = path(table, "path");
     if (model.path.empty()) fail(table, fmt::format("{} has no 'path' (the .pt to check)", where));
     model.name = get<std::string>(table, "name", "a string").value_or(fs::path(model.path).stem().string());
     model.inputs = path(table, "inputs");
+    model.libraries = strings(table, "load_library", /*paths=*/true);
     if (const toml::table* audit = section(table, "audit")) {
       onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe"});
       model.audit.enabled = true;

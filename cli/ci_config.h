@@ -45,6 +45,7 @@ struct CiModelConfig {
   std::string name;
   std::string path;    ///< resolved against the config file's folder
   std::string inputs;  ///< torch.save'd inputs of forward; "" for none
+  std::vector<std::string> libraries;  ///< load_library: operator libraries (--load-library)
   CiAuditConfig audit;
   CiDiffConfig diff;
   CiOpsConfig ops;

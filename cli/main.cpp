@@ -13,6 +13,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/core/isolation.h"
+#include "jitscope/core/operator_library.h"
 #include "jitscope/core/suggest.h"
 
 namespace jitscope::cli {
@@ -84,11 +85,35 @@ struct GlobalOptions {
   ColorMode color = ColorMode::kAuto;
   bool isolate = false;
   IsolationLimits limits;
+  std::vector<std::string> libraries;  ///< --load-library, in order
 };
+
+// --load-library may stand before or after the command name (a user adds it
+// to a command line they already have), so it is taken from anywhere before
+// a `--`; every other global option comes before the command.
+std::vector<std::string> takeLibraryOptions(std::vector<std::string>& args) {
+  std::vector<std::string> libraries;
+  const std::string flag = "--load-library";
+  for (size_t i = 0; i < args.size();) {
+    if (args[i] == "--") break;
+    if (args[i] == flag) {
+      if (i + 1 >= args.size()) throw UsageError("--load-library needs a path to a shared library");
+      libraries.push_back(args[i + 1]);
+      args.erase(args.begin() + i, args.begin() + i + 2);
+    } else if (args[i].rfind(flag + "=", 0) == 0) {
+      libraries.push_back(args[i].substr(flag.size() + 1));
+      args.erase(args.begin() + i);
+    } else {
+      ++i;
+    }
+  }
+  return libraries;
+}
 
 // Takes the global options off the front of `args`.
 GlobalOptions parseGlobalOptions(std::vector<std::string>& args) {
   GlobalOptions options;
+  options.libraries = takeLibraryOptions(args);
   auto value = [&](const std::string& flag, const std::string& name) {
     if (flag.size() > name.size()) return flag.substr(name.size() + 1);  // --name=value
     if (args.empty()) throw UsageError(fmt::format("{} needs a value", name));
@@ -135,9 +160,13 @@ GlobalOptions parseGlobalOptions(std::vector<std::string>& args) {
 }
 
 // Runs the command and maps every failure to its exit code and one line.
-int runReportingErrors(const std::vector<std::string>& args, Diagnostics& diagnostics) {
+int runReportingErrors(const std::vector<std::string>& args,
+                       const std::vector<std::string>& libraries, Diagnostics& diagnostics) {
   const std::string command = args.empty() ? "" : args.front();
   try {
+    // In the isolated child when --isolate is on: a library whose start-up
+    // code crashes is then a one-line exit 3 like a model that does.
+    for (const auto& library : libraries) loadOperatorLibrary(library);
     return cli::dispatch(args, diagnostics);
   } catch (const UsageError& e) {
     bool known = false;
@@ -174,9 +203,9 @@ int main(int argc, char** argv) {
   }
 
   Diagnostics diagnostics(stderr, options.color);
-  if (!options.isolate) return runReportingErrors(args, diagnostics);
+  if (!options.isolate) return runReportingErrors(args, options.libraries, diagnostics);
   try {
-    return runIsolated(options.limits, [&] { return runReportingErrors(args, diagnostics); });
+    return runIsolated(options.limits, [&] { return runReportingErrors(args, options.libraries, diagnostics); });
   } catch (const UsageError& e) {
     diagnostics.error(e.what());
     return toInt(ExitCode::kUsage);

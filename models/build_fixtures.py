@@ -44,6 +44,7 @@ GROUPS = (
     Group("nosource", "nosource"),
     Group("ci", "ci"),
     Group("check", "check"),
+    Group("detection", "detection"),
     Group("bad", "bad_inputs", requires=("classic",)),
     Group("hostile", "hostile", requires=("classic", "bad")),
     Group("bench", "bert", entry="build_bench", bench=True),

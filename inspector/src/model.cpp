@@ -19,6 +19,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/code_depth.h"
+#include "missing_operator.h"
 
 namespace jitscope {
 
@@ -79,6 +80,13 @@ void checkCodeDepth(const std::string& path) {
   }
 }
 
+// The problem LibTorch's load failure names, in one line: an operator of a
+// library that is not loaded gets the --load-library that provides it.
+std::string loadFailure(const std::string& message, const std::string& path) {
+  if (auto advice = missingOperatorAdvice(message, path)) return "cannot load TorchScript: " + *advice;
+  return "cannot load TorchScript: " + firstLine(message);
+}
+
 }  // namespace
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
@@ -101,7 +109,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
     if (message.find("can't allocate memory") != std::string::npos) {
       throw InputError(path, "loading it " + outOfMemoryProblem());
     }
-    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
+    throw InputError(path, loadFailure(message, path));
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {  // the interpreter's errors (a __setstate__ that failed)
@@ -109,7 +117,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
     if (message.find("can't allocate memory") != std::string::npos) {
       throw InputError(path, "loading it " + outOfMemoryProblem());
     }
-    throw InputError(path, "cannot load TorchScript: " + firstLine(message));
+    throw InputError(path, loadFailure(message, path));
   }
   inputLoaded();
   return model;

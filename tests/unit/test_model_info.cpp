@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "fixtures.h"
+#include "jitscope/core/operator_library.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/info_render.h"
 
@@ -45,8 +48,22 @@ void PrintTo(const ManifestEntry& entry, std::ostream* out) { *out << entry.name
 
 class ManifestTest : public ::testing::TestWithParam<ManifestEntry> {};
 
+// A fixture folder whose models call torchvision's operators holds the path
+// of torchvision's library (models/jitscope_fixtures/detection.py), loaded
+// once as --load-library would.
+void loadOperatorLibrariesFor(const std::string& file) {
+  std::ifstream listed(std::filesystem::path(file).parent_path() / "torchvision_library.txt");
+  std::string library;
+  if (!std::getline(listed, library) || library.empty()) return;
+  if (std::find(loadedOperatorLibraries().begin(), loadedOperatorLibraries().end(), library) ==
+      loadedOperatorLibraries().end()) {
+    loadOperatorLibrary(library);
+  }
+}
+
 TEST_P(ManifestTest, MatchesPyTorch) {
   const auto& [file, name, expected] = GetParam();
+  loadOperatorLibrariesFor(file);
   const ModuleInfo info = describeModel(loadModel(file));
 
   const auto expected_ops = expected["ops"].get<std::map<std::string, size_t>>();
