@@ -23,6 +23,9 @@ CATEGORIES = (
     "python-state",
     "inplace-update",
     "container-output",
+    "baked-device",
+    "dtype-dependent",
+    "outside-torch",
 )
 
 
