@@ -85,3 +85,8 @@ endif()
 add_library(jitscope_tomlplusplus INTERFACE)
 target_include_directories(jitscope_tomlplusplus SYSTEM INTERFACE ${JITSCOPE_TOMLPLUSPLUS_INCLUDE_DIR})
 target_compile_definitions(jitscope_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=1)
+
+# tree-sitter parses the user's Python for the trace audit: the runtime from
+# Debian's libtree-sitter-dev (the same .debs on the GPU machine), the Python
+# grammar vendored in third_party/tree-sitter-python.
+pkg_check_modules(TREE_SITTER REQUIRED IMPORTED_TARGET tree-sitter)

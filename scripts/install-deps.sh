@@ -10,6 +10,7 @@ packages=(
   libgtest-dev
   graphviz libgraphviz-dev   # in-process layout (cgraph + gvc); `dot` for bench/graph_vs_dot.py
   libtomlplusplus-dev        # `jitscope ci` config files (used header-only)
+  libtree-sitter-dev         # the audit parses Python source (grammar vendored in third_party/)
   chromium                   # headless browser for the HTML report's test
 )
 

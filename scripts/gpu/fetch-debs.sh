@@ -12,5 +12,6 @@ apt-get download -qq \
   nlohmann-json3-dev libgtest-dev googletest \
   libgraphviz-dev libgvc6 libcgraph6 libcdt5 libpathplan4 libxdot4 libgvpr2 \
   liblab-gamut1 libgts-0.7-5 libgd3 libltdl7 libwebp7 \
-  libtomlplusplus-dev
+  libtomlplusplus-dev \
+  libtree-sitter0 libtree-sitter-dev
 ls -1 "$root/.deps/debs"

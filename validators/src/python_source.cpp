@@ -1,6 +1,7 @@
 #include "jitscope/validators/python_source.h"
 
 #include "jitscope/core/paths.h"
+#include "python_syntax.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -13,20 +14,6 @@ namespace {
 bool isFile(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-bool startsWith(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-// Name after a keyword: "def forward(self" -> "forward".
-std::string nameAfter(const std::string& text, size_t pos) {
-  while (pos < text.size() && text[pos] == ' ') ++pos;
-  size_t end = pos;
-  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
-    ++end;
-  }
-  return text.substr(pos, end - pos);
 }
 
 std::string dirname(const std::string& path) {
@@ -47,92 +34,94 @@ bool PythonFunction::isScripted() const {
 }
 
 std::shared_ptr<const PythonSourceFile> PythonSourceFile::read(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxBytes) return nullptr;
+  }
   auto file = std::make_shared<PythonSourceFile>();
   file->path_ = path;
-  for (std::string line; std::getline(in, line);) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     file->lines_.push_back(line);
   }
-
-  // One pass over the text: track strings, brackets and continuations to
-  // find where logical lines start, then open and close class/def blocks by
-  // indentation.
-  std::vector<int> open;  // indexes into blocks_
-  std::vector<std::string> decorators;
-  char quote = 0;
-  bool triple = false;
-  int depth = 0;
-  bool continued = false;
-  size_t last_content = 0;
-  for (size_t i = 0; i < file->lines_.size(); ++i) {
-    const std::string& line = file->lines_[i];
-    const size_t number = i + 1;
-    const bool statement_start = quote == 0 && depth == 0 && !continued;
-    size_t pos = 0;
-    if (statement_start) {
-      size_t indent = 0;
-      while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) {
-        indent = line[pos] == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
-        ++pos;
-      }
-      if (pos == line.size() || line[pos] == '#') continue;  // blank or comment
-      const std::string text = line.substr(pos);
-      while (!open.empty() && file->blocks_[open.back()].indent >= indent) {
-        file->blocks_[open.back()].end = last_content;
-        open.pop_back();
-      }
-      const bool is_def = startsWith(text, "def ") || startsWith(text, "async def ");
-      const bool is_class = startsWith(text, "class ");
-      if (startsWith(text, "@")) {
-        decorators.push_back(text);
-      } else if (is_def || is_class) {
-        Block block;
-        block.kind = is_def ? Block::Kind::kDef : Block::Kind::kClass;
-        block.name = nameAfter(text, text.find(is_def ? "def " : "class ") + (is_def ? 4 : 6));
-        block.start = number;
-        block.indent = indent;
-        block.parent = open.empty() ? -1 : open.back();
-        block.decorators = std::move(decorators);
-        block.header = text;
-        decorators.clear();
-        open.push_back(static_cast<int>(file->blocks_.size()));
-        file->blocks_.push_back(std::move(block));
-      } else {
-        decorators.clear();
-      }
-    }
-    last_content = number;
-    continued = false;
-    for (; pos < line.size(); ++pos) {
-      const char c = line[pos];
-      if (quote != 0) {
-        if (c == '\\') {
-          ++pos;
-        } else if (c == quote && (!triple || line.compare(pos, 3, std::string(3, quote)) == 0)) {
-          if (triple) pos += 2;
-          quote = 0;
-        }
-        continue;
-      }
-      if (c == '#') break;
-      if (c == '"' || c == '\'') {
-        quote = c;
-        triple = line.compare(pos, 3, std::string(3, c)) == 0;
-        if (triple) pos += 2;
-      } else if (c == '(' || c == '[' || c == '{') {
-        ++depth;
-      } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-        --depth;
-      } else if (c == '\\' && pos + 1 == line.size()) {
-        continued = true;
-      }
-    }
-    if (quote != 0 && !triple) quote = 0;  // unterminated single-line string
-  }
-  for (int index : open) file->blocks_[index].end = last_content;
+  file->syntax_ = PythonSyntax::parse(std::move(text));
+  if (!file->syntax_) return nullptr;
+  file->index(file->syntax_->root(), -1, 0);
   return file;
+}
+
+// Indexes every class and def, at any depth (methods, nested defs, defs
+// under `if TYPE_CHECKING:`), with its decorators and enclosing block, and
+// records the imports. Only statements can hold definitions, so expressions
+// are not descended into; nesting past kMaxNesting (hostile files) is not
+// indexed.
+void PythonSourceFile::index(const SyntaxNode& node, int parent, int depth) {
+  constexpr int kMaxNesting = 100;
+  if (depth > kMaxNesting) return;
+  for (const SyntaxNode& child : node.named()) {
+    if (child.is("import_statement") || child.is("import_from_statement")) {
+      recordImport(child);
+      continue;
+    }
+    std::vector<std::string> decorators;
+    SyntaxNode definition = child;
+    if (child.is("decorated_definition")) {
+      for (const SyntaxNode& d : child.named()) {
+        if (d.is("decorator")) decorators.emplace_back(d.text());
+      }
+      definition = child.field("definition");
+    }
+    const bool is_def = definition.is("function_definition");
+    if (!is_def && !definition.is("class_definition")) {
+      const std::string_view type = child.type();
+      const bool holds_statements =
+          type == "block" || type.find("_statement") != std::string_view::npos ||
+          type.find("_clause") != std::string_view::npos;
+      if (holds_statements) index(child, parent, depth + 1);
+      continue;
+    }
+    Block block;
+    block.kind = is_def ? Block::Kind::kDef : Block::Kind::kClass;
+    block.name = std::string(definition.field("name").text());
+    block.start = definition.line();
+    block.end = definition.endLine();
+    block.indent = definition.column() - 1;
+    block.parent = parent;
+    block.decorators = std::move(decorators);
+    if (!is_def) block.bases = std::string(definition.field("superclasses").text());
+    block.start_byte = definition.startByte();
+    block.end_byte = definition.endByte();
+    block.has_error = definition.hasError();
+    blocks_.push_back(std::move(block));
+    index(definition.field("body"), static_cast<int>(blocks_.size()) - 1, depth + 1);
+  }
+}
+
+void PythonSourceFile::recordImport(const SyntaxNode& statement) {
+  // `import a.b.c` binds a; `import a.b as x` binds x to a.b;
+  // `from m import n as x` binds x to m.n.
+  std::string from;
+  if (statement.is("import_from_statement")) {
+    from = std::string(statement.field("module_name").text());
+    if (from.empty() || from.front() == '.') return;  // relative: the user's own package
+  }
+  for (const SyntaxNode& name : statement.fields("name")) {
+    std::string target, bound;
+    if (name.is("aliased_import")) {
+      target = std::string(name.field("name").text());
+      bound = std::string(name.field("alias").text());
+    } else {
+      target = std::string(name.text());
+      bound = from.empty() ? target.substr(0, target.find('.')) : target;
+      if (from.empty()) target = bound;
+    }
+    if (!bound.empty()) imports_[bound] = from.empty() ? target : from + "." + target;
+  }
 }
 
 const std::string& PythonSourceFile::line(size_t number) const {
@@ -151,15 +140,10 @@ std::optional<PythonFunction> PythonSourceFile::toFunction(const Block& block) c
   function.end_line = block.end;
   function.indent = block.indent;
   function.decorators = block.decorators;
-  for (size_t n = block.start; n <= block.end; ++n) {
-    const std::string& text = line(n);
-    size_t strip = 0;
-    while (strip < block.indent && strip < text.size() && (text[strip] == ' ' || text[strip] == '\t')) {
-      ++strip;
-    }
-    function.text += text.substr(strip);
-    function.text += '\n';
-  }
+  function.syntax = syntax_;
+  function.start_byte = block.start_byte;
+  function.end_byte = block.end_byte;
+  function.has_syntax_error = block.has_error;
   return function;
 }
 
@@ -204,12 +188,7 @@ bool PythonSourceFile::hasClass(const std::string& class_name) const {
 bool PythonSourceFile::classDerivesFrom(const std::string& class_name, const std::string& base) const {
   for (const Block& block : blocks_) {
     if (block.kind != Block::Kind::kClass || block.name != class_name) continue;
-    const auto open = block.header.find('(');
-    const auto close = block.header.rfind(')');
-    if (open != std::string::npos && close != std::string::npos &&
-        block.header.substr(open, close - open).find(base) != std::string::npos) {
-      return true;
-    }
+    if (block.bases.find(base) != std::string::npos) return true;
   }
   return false;
 }

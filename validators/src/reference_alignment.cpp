@@ -75,7 +75,7 @@ std::string localPath(SourceLocator& locator, const std::string& recorded) {
 }  // namespace
 
 void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph& reference,
-                        SourceLocator& locator, std::vector<Finding>& out) {
+                        SourceLocator& locator, bool traced_in_training, std::vector<Finding>& out) {
   std::vector<const Node*> traced_control;
   collectControl(*traced.block(), traced_control);
   std::set<std::pair<std::string, size_t>> kept;
@@ -107,7 +107,7 @@ void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph
       check = is_if ? "trace-data-dependent-branch" : "trace-data-dependent-loop";
     } else if (flags & kShape) {
       check = is_if ? "trace-shape-dependent-branch" : "trace-shape-dependent-loop";
-    } else if (flags & kTraining) {
+    } else if ((flags & kTraining) && traced_in_training) {
       check = "trace-training-branch";
     } else {
       continue;  // static condition or constant trip count: tracing keeps it

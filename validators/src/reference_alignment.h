@@ -17,8 +17,11 @@ namespace jitscope {
 
 class SourceLocator;
 
+/// `traced_in_training` is the traced model's saved mode: traced in eval
+/// mode, a reference branch on self.training froze the branch deployment
+/// runs, which is no loss.
 void alignWithReference(const torch::jit::Graph& traced_inlined,
                         const torch::jit::Graph& reference_inlined, SourceLocator& locator,
-                        std::vector<Finding>& out);
+                        bool traced_in_training, std::vector<Finding>& out);
 
 }  // namespace jitscope

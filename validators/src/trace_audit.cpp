@@ -37,7 +37,30 @@ ModuleFacts factsOf(const torch::jit::Module& module, const std::string& path) {
   for (const auto& p : module.named_parameters(/*recurse=*/false)) facts.tensors.insert(p.name);
   for (const auto& b : module.named_buffers(/*recurse=*/false)) facts.tensors.insert(b.name);
   for (const auto& c : module.named_children()) facts.submodules.insert(c.name);
+  facts.training = module.is_training();
   return facts;
+}
+
+// What each parameter of a traced forward received, from its graph's input
+// types (after self). A tuple or list input has the length the example had,
+// and the traced signature demands it; parameters the trace did not pass
+// kept their defaults.
+std::vector<ArgumentKind> tracedParameters(const torch::jit::Graph& graph) {
+  std::vector<ArgumentKind> kinds;
+  for (size_t i = 1; i < graph.inputs().size(); ++i) {
+    const c10::TypePtr& type = graph.inputs()[i]->type();
+    if (type->kind() == c10::TypeKind::TupleType || type->kind() == c10::TypeKind::ListType ||
+        type->kind() == c10::TypeKind::DictType) {
+      kinds.push_back(ArgumentKind::kTensorList);
+    } else if (type->kind() == c10::TypeKind::IntType || type->kind() == c10::TypeKind::FloatType ||
+               type->kind() == c10::TypeKind::BoolType || type->kind() == c10::TypeKind::StringType ||
+               type->kind() == c10::TypeKind::NoneType) {
+      kinds.push_back(ArgumentKind::kStatic);
+    } else {
+      kinds.push_back(ArgumentKind::kTensor);
+    }
+  }
+  return kinds;
 }
 
 // One finding per line: the most specific check wins, the others' notes and
@@ -107,7 +130,8 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
       // A class without its own forward inherits one (nn.Sequential's).
       const auto forward = file->findMethod(class_name, "forward");
       if (!forward) continue;
-      analyzer.analyze(*forward, factsOf(entry.value, entry.name), entry.name.empty());
+      const auto parameters = tracedParameters(*method->graph());
+      analyzer.analyze(*forward, factsOf(entry.value, entry.name), entry.name.empty(), &parameters);
     }
     // Free functions the trace ran through (helpers called from forward).
     for (const auto& frame : trace.userFrames()) {
@@ -144,7 +168,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
   if (!options.reference.empty()) {
     const LoadedModel reference = loadModel(options.reference);
     const auto reference_graph = methodGraph(*reference.module, "forward", GraphForm::kInlined);
-    alignWithReference(*traced_graph, *reference_graph, locator, findings);
+    alignWithReference(*traced_graph, *reference_graph, locator, module.is_training(), findings);
     if (!options.inputs.empty()) {
       std::error_code error;
       std::filesystem::create_directories(options.counterexample_dir, error);

@@ -27,7 +27,7 @@ VERIFICATION = (
     "Each file was loaded back and run beside the eager Python module on probes "
     "derived from its example input (the example itself, sign-flipped, scaled by 3 "
     "and 0.1, shifted, batch size 1 and +2, dim 1 +1, a second call after the "
-    "example, and the training mode flipped), with fresh state and identical RNG "
+    "example, and after .eval() for models traced in training mode), with fresh state and identical RNG "
     "seeds per probe.  Traced files are compared with the eager module as it was "
     "right after the tracing call (the state the file was saved with); scripted "
     "files with the module before any call.  'counterexample' names the first "

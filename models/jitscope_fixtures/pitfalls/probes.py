@@ -49,7 +49,11 @@ def _resize(dim: int, new_size: Callable[[int], int]) -> Callable[[torch.Tensor]
 
 
 def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
-    flip_mode = not traced_in_training
+    # Deployment runs in eval mode: a model traced in training mode is probed
+    # after .eval(); one traced in eval mode already runs as deployed (a
+    # .train() on a loaded trace is no use anyone has for it), so it gets no
+    # mode probe and an eval-traced `if self.training` is not a loss.
+    mode_probes = [Probe("after .eval()", (example,), mode=False)] if traced_in_training else []
     candidates = [
         Probe("example input", (example,)),
         Probe("sign-flipped input", (_map(example, torch.neg),)),
@@ -61,8 +65,7 @@ def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
         Probe("dim 1 size +1", (_map(example, _resize(1, lambda n: n + 1)),)),
         Probe("second call (example input, then input scaled by 3)",
               (example, _map(example, _scale(3)))),
-        Probe("after .train()" if flip_mode else "after .eval()", (example,), mode=flip_mode),
-    ]
+    ] + mode_probes
     # Drop probes identical to an earlier one (e.g. "dim 1 size +1" when no
     # input has a dim 1), so the list only names probes that test something.
     probes: List[Probe] = []

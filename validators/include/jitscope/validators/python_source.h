@@ -4,12 +4,12 @@
 // made it (absolute paths on the machine that exported it) and, for each
 // module, its class's qualified name. SourceLocator turns both into readable
 // files here, re-rooting recorded paths under --source-root folders when the
-// model was exported elsewhere. PythonSourceFile knows just enough of
-// Python's layout (logical lines, indentation, strings, brackets) to find
-// classes and function definitions; parsing a function is left to
-// TorchScript's own parser (source_analysis.cpp).
+// model was exported elsewhere. PythonSourceFile parses each file once with
+// a full Python grammar (validators/src/python_syntax.h) and indexes its
+// classes and function definitions; source_analysis.cpp reads the bodies.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +17,9 @@
 #include <vector>
 
 namespace jitscope {
+
+class PythonSyntax;
+class SyntaxNode;
 
 struct PythonFunction {
   std::string file;
@@ -26,9 +29,12 @@ struct PythonFunction {
   size_t end_line = 0;     ///< last line of its body
   size_t indent = 0;       ///< columns before "def"
   std::vector<std::string> decorators;  ///< "@torch.jit.script_if_tracing", ...
-  /// The definition with `indent` columns removed from every line, so it
-  /// parses as a top-level def; line numbers are unchanged.
-  std::string text;
+  /// The parsed file holding it, and the def's byte range in that file.
+  std::shared_ptr<const PythonSyntax> syntax;
+  uint32_t start_byte = 0;
+  uint32_t end_byte = 0;
+  /// True when the parser met text it could not read inside the def.
+  bool has_syntax_error = false;
 
   bool contains(size_t line) const { return line >= def_line && line <= end_line; }
   /// True when a decorator makes TorchScript compile it (script,
@@ -38,7 +44,10 @@ struct PythonFunction {
 
 class PythonSourceFile {
  public:
+  /// Null when the file cannot be opened, is larger than any model's source
+  /// should be (kMaxBytes), or its parse ran past its time bound.
   static std::shared_ptr<const PythonSourceFile> read(const std::string& path);
+  static constexpr size_t kMaxBytes = 8u << 20;
 
   const std::string& path() const { return path_; }
   /// 1-based; empty string past the end.
@@ -52,6 +61,9 @@ class PythonSourceFile {
   bool hasClass(const std::string& class_name) const;
   /// True when `class_name`'s bases mention `base` (e.g. "NamedTuple").
   bool classDerivesFrom(const std::string& class_name, const std::string& base) const;
+  /// What the file's imports bind each name to: `import numpy as np` gives
+  /// np -> numpy, `from math import ceil` gives ceil -> math.ceil.
+  const std::map<std::string, std::string>& imports() const { return imports_; }
 
  private:
   struct Block {
@@ -62,13 +74,20 @@ class PythonSourceFile {
     size_t indent = 0;
     int parent = -1;  ///< index of the enclosing block
     std::vector<std::string> decorators;
-    std::string header;  ///< the logical line, e.g. "class A(NamedTuple):"
+    std::string bases;   ///< a class's superclass list, e.g. "(NamedTuple)"
+    uint32_t start_byte = 0;  ///< the class_definition/function_definition
+    uint32_t end_byte = 0;
+    bool has_error = false;
   };
+  void index(const SyntaxNode& node, int parent, int depth);
+  void recordImport(const SyntaxNode& statement);
   std::optional<PythonFunction> toFunction(const Block& block) const;
 
   std::string path_;
   std::vector<std::string> lines_;
   std::vector<Block> blocks_;
+  std::map<std::string, std::string> imports_;
+  std::shared_ptr<const PythonSyntax> syntax_;
 };
 
 class SourceLocator {
