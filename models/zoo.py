@@ -49,6 +49,19 @@ ZOO = {
     "regnet_y_400mf": (_vision("regnet_y_400mf", (1, 3, 32, 32)), _varied((1, 3, 32, 32))),
     "googlenet": (_vision("googlenet", (1, 3, 32, 32), aux_logits=False, init_weights=False),
                   _varied((1, 3, 32, 32))),
+    "googlenet_aux": (_vision("googlenet", (1, 3, 64, 64), aux_logits=True, init_weights=False),
+                      _varied((1, 3, 64, 64))),
+    "inception_v3": (_vision("inception_v3", (1, 3, 75, 75), aux_logits=True, init_weights=False),
+                     _varied((1, 3, 75, 75))),
+    "deeplabv3_mobilenet_v3_large": (
+        lambda: (__import__("torchvision.models.segmentation", fromlist=["x"])
+                 .deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None),
+                 (torch.rand(1, 3, 64, 64),)),
+        _varied((1, 3, 64, 64))),
+    "conformer": (lambda: (__import__("torchaudio.models", fromlist=["x"]).Conformer(
+        input_dim=16, num_heads=2, ffn_dim=32, num_layers=2, depthwise_conv_kernel_size=3),
+        (torch.rand(2, 12, 16), torch.tensor([12, 9]))),
+        [(torch.rand(2, 15, 16), torch.tensor([15, 11])), (torch.rand(2, 12, 16), torch.tensor([7, 12]))]),
     "lraspp_mobilenet_v3_large": (
         lambda: (__import__("torchvision.models.segmentation", fromlist=["x"])
                  .lraspp_mobilenet_v3_large(weights=None, weights_backbone=None),

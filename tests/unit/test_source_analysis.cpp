@@ -247,6 +247,18 @@ TEST(SourceAnalysis, DeviceBranchesAreFlagged) {
   EXPECT_TRUE(r.has("trace-baked-device", 12)) << r.describe();
 }
 
+TEST(SourceAnalysis, AnInputCheckThatOnlyRaisesIsANote) {
+  // torchaudio's ConvTasNet.forward: valid inputs behave as in eager.
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x):\n"
+                               "        if x.ndim != 3 or x.shape[1] != 1:\n"
+                               "            raise ValueError(f\"Expected 3D. Found: {x.shape}\")\n"
+                               "        return x * 2\n");
+  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 12)) << r.describe();
+  EXPECT_FALSE(r.lossy()) << r.describe();
+}
+
 TEST(SourceAnalysis, DeepNestingIsANoteNotACrash) {
   std::string deep = "x";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + " + 1)";

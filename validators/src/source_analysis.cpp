@@ -670,7 +670,9 @@ class FunctionAnalysis {
       return data_args ? (kTensor | (data_args & kRandom)) : 0;
     }
 
-    if (!qualified.empty() && isNamespaceRoot(qualified)) return namespaceCall(node, qualified, args);
+    if (!qualified.empty() && isNamespaceRoot(qualified)) {
+      return namespaceCall(node, qualified, callee_text, args);
+    }
     if (qualified.empty() && callee.is("identifier")) return data_args ? kTensor : 0;
     if (!callee.is("attribute")) {
       const Flags f = expr(callee);
@@ -727,7 +729,9 @@ class FunctionAnalysis {
   }
 
   // torch.*, numpy.*, math.*, random.*, time.*, os.*
-  Flags namespaceCall(const SyntaxNode& node, const std::string& qualified, const Arguments& args) {
+  // `spelled` is the callee as the user wrote it, for messages.
+  Flags namespaceCall(const SyntaxNode& node, const std::string& qualified,
+                      const std::string& spelled, const Arguments& args) {
     const std::string root = qualified.substr(0, qualified.find('.'));
     const std::string last = lastComponent(qualified);
     const Flags data_args = args.all & kValueFlags;
@@ -735,26 +739,26 @@ class FunctionAnalysis {
       if (startsWith(qualified, "numpy.random.")) {
         outsideTorch(node, fmt::format("`{}()` is drawn once, at trace time: the traced model "
                                        "replays that one value on every call",
-                                       qualified));
+                                       spelled));
         return 0;
       }
       if (data_args & (kDataFlags | kShapeFlags)) {
         outsideTorch(node, fmt::format("`{}()` computes in NumPy on the example's values at "
                                        "trace time: the result is baked in as a constant",
-                                       qualified));
+                                       spelled));
       }
       return 0;
     }
     if (root == "random") {
       outsideTorch(node, fmt::format("Python's `{}()` is drawn once, at trace time: the traced "
                                      "model replays that one value on every call",
-                                     qualified));
+                                     spelled));
       return 0;
     }
     if (root == "time" || root == "datetime") {
       outsideTorch(node, fmt::format("`{}()` is read once, at trace time, and baked in as a "
                                      "constant",
-                                     qualified));
+                                     spelled));
       return 0;
     }
     if (qualified == "os.getenv" || startsWith(qualified, "os.environ")) {
@@ -764,11 +768,11 @@ class FunctionAnalysis {
     }
     if (root == "math") {
       if (data_args & (kTensor | kNumber)) {
-        pythonNumber(node, fmt::format("`{}()` of a tensor value", qualified));
+        pythonNumber(node, fmt::format("`{}()` of a tensor value", spelled));
         return kNumber;
       }
       if (data_args & kShape) {
-        pythonNumber(node, fmt::format("`{}()` of a tensor size", qualified));
+        pythonNumber(node, fmt::format("`{}()` of a tensor size", spelled));
         return kShapeNumber;
       }
       return data_args & kValueFlags;
@@ -784,7 +788,7 @@ class FunctionAnalysis {
         report("trace-dtype-dependent", node,
                fmt::format("`{}` of a tensor's dtype is evaluated in Python: the limits of the "
                            "example's dtype are baked in as constants",
-                           qualified),
+                           spelled),
                {"inputs of another dtype get the example's limits (e.g. float32's min "
                 "overflows to -inf in float16)",
                 "use a value valid for every dtype you deploy, or script this function"});
@@ -1102,7 +1106,11 @@ class FunctionAnalysis {
     const auto truth = staticTruth(condition);
     const Flags cond = expr(condition);
     if (!truth || (cond & kTraining)) {
-      controlFlow(where, cond, "`if`", sideOf(consequence), false_side);
+      if (next >= alternatives.size() && onlyRaises(consequence)) {
+        inputCheck(where, cond);
+      } else {
+        controlFlow(where, cond, "`if`", sideOf(consequence), false_side);
+      }
     }
     auto run_false = [&]() {
       if (next >= alternatives.size()) return;
@@ -1128,6 +1136,40 @@ class FunctionAnalysis {
     env_ = before;
     run_false();
     for (const auto& [name, flags] : after_true) env_[name] |= flags;
+  }
+
+  // `if x.dim() != 4: raise ValueError(...)`: the body only rejects inputs.
+  static bool onlyRaises(const SyntaxNode& body) {
+    bool raises = false;
+    for (const SyntaxNode& stmt : body.named()) {
+      if (stmt.is("raise_statement")) {
+        raises = true;
+      } else if (!stmt.is("pass_statement") && !stmt.is("expression_statement")) {
+        return false;
+      } else if (stmt.is("expression_statement")) {
+        for (const SyntaxNode& e : stmt.named()) {
+          if (!e.is("call") && !e.is("string")) return false;  // a warning or a docstring
+        }
+      }
+    }
+    return raises;
+  }
+
+  // A frozen input check: valid inputs behave as in eager, invalid ones are
+  // no longer rejected. A note, not a loss.
+  void inputCheck(const SyntaxNode& where, Flags cond) {
+    if (!(cond & (kDataFlags | kShapeFlags | kDtype | kDevice | kRandom))) return;
+    const char* on = (cond & kDataFlags) ? "tensor data" : (cond & kShapeFlags) ? "a tensor's shape"
+                     : (cond & kDtype) ? "a tensor's dtype" : "a tensor's device";
+    const std::string check = (cond & kDataFlags)    ? "trace-data-dependent-branch"
+                              : (cond & kShapeFlags) ? "trace-shape-dependent-branch"
+                              : (cond & kDtype)      ? "trace-dtype-dependent"
+                                                     : "trace-baked-device";
+    report(check, where,
+           fmt::format("`if` on {} only guards a `raise`: the trace drops this input check", on),
+           {"inputs the check accepts run as in eager; inputs it rejects are no longer "
+            "rejected by the traced model"});
+    owner_.out_.back().severity = Severity::kNote;
   }
 
   void statement(const SyntaxNode& stmt) {
