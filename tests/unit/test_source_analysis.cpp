@@ -247,6 +247,26 @@ TEST(SourceAnalysis, DeviceBranchesAreFlagged) {
   EXPECT_TRUE(r.has("trace-baked-device", 12)) << r.describe();
 }
 
+TEST(SourceAnalysis, RecurrentLayerOnAPackedSequenceBakesTheBatchSize) {
+  // Verified with torch 1.13: traced with batch 2, batch 3 fails with a size
+  // mismatch in the GRU's initial state; lengths may change freely.
+  Options o;
+  o.parameters = {ArgumentKind::kTensor, ArgumentKind::kTensor};
+  o.submodules = {"rnn"};
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x, lengths):\n"
+                               "        packed = pack_padded_sequence(x, lengths, batch_first=True)\n"
+                               "        out, _ = self.rnn(packed)\n"
+                               "        h0 = x.new_zeros(1, x.size(0), 3)\n"
+                               "        again, _ = self.rnn(packed, h0)\n"
+                               "        return pad_packed_sequence(out, batch_first=True)[0]\n",
+                               o);
+  EXPECT_TRUE(r.has("trace-python-number", 14)) << r.describe();
+  EXPECT_EQ(r.findings.size(), 1u) << r.describe();
+}
+
 TEST(SourceAnalysis, AnInputCheckThatOnlyRaisesIsANote) {
   // torchaudio's ConvTasNet.forward: valid inputs behave as in eager.
   const auto r = analyzeSource(std::string(kHeader) +

@@ -40,6 +40,7 @@ enum Flag : unsigned {
   kDtype = 1u << 10,          ///< a tensor's dtype, or a test of it
   kDevice = 1u << 11,         ///< a tensor's device, or a test of it
   kFixedList = 1u << 12,      ///< a tuple/list argument: its length is fixed by the signature
+  kPacked = 1u << 13,         ///< a PackedSequence from pack_padded_sequence / pack_sequence
 };
 using Flags = unsigned;
 
@@ -56,7 +57,7 @@ constexpr Flags kShapeFlags = kShape | kShapeNumber;
 // markers describe the callee, not the data.
 constexpr Flags kValueFlags =
     kTensor | kNumber | kShape | kShapeNumber | kTraining | kRandom | kDtype | kDevice;
-constexpr Flags kBindFlags = kValueFlags | kListFromTensor | kModule | kFixedList;
+constexpr Flags kBindFlags = kValueFlags | kListFromTensor | kModule | kFixedList | kPacked;
 constexpr int kMaxDepth = 200;  // nested expressions or statements of one function
 
 bool isRandomFunction(const std::string& name) {
@@ -684,7 +685,12 @@ class FunctionAnalysis {
     const SyntaxNode object = callee.field("object");
     const Flags receiver = expr(object);
     if (receiver & kSelf) {  // self.method(...) or self.submodule(...)
-      if (self_.submodules.count(method)) return kTensor;
+      if (self_.submodules.count(method)) {
+        if (args.positional.size() == 1 && (args.positional[0] & kPacked) && args.keywords.empty()) {
+          packedWithoutState(node);
+        }
+        return kTensor;
+      }
       if (isModuleApi(method)) return kModule;
       if (auto returned = followMethod(method, args)) return *returned;
       return data_args ? (kTensor | (data_args & kRandom)) : 0;
@@ -804,7 +810,19 @@ class FunctionAnalysis {
     }
     if (last == "device" || last == "dtype") return 0;  // torch.device("cuda")
     if (isSplitFunction(last)) return kTensor | kListFromTensor;
+    if (last == "pack_padded_sequence" || last == "pack_sequence") return kTensor | kPacked;
     return kTensor | (data_args & kRandom);
+  }
+
+  // nn.GRU/LSTM/RNN on a PackedSequence with no initial state build one with
+  // int(batch_sizes[0]) in PyTorch's Python: the example's batch size.
+  void packedWithoutState(const SyntaxNode& node) {
+    report("trace-python-number", node,
+           "a recurrent layer called on a PackedSequence without an initial state sizes that "
+           "state with int(batch_sizes[0]) in Python: the trace bakes in the example's batch size",
+           {"other batch sizes fail with a size mismatch in the traced model",
+            "pass an initial state built with tensor ops (e.g. x.new_zeros(layers, x.size(0), "
+            "hidden)), or script the module"});
   }
 
   // min()/max() of sizes or values compare in Python: the trace keeps the

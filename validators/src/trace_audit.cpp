@@ -110,8 +110,11 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
 
   // 1. Static: the Python behind every traced module's forward. A scripted
   // model keeps its control flow, so only traced (or undecidable) parts are
-  // read.
-  if (report.provenance != Provenance::kScripted) {
+  // read. The root forward decides, not the whole archive: a traced model
+  // can carry scripted methods (@torch.jit.export) beside its traced forward.
+  const Provenance forward_provenance =
+      collectProvenance(*module.get_method("forward").graph()).verdict();
+  if (forward_provenance != Provenance::kScripted) {
     SourceAnalyzer analyzer(locator, trace, findings);
     std::vector<std::string> unreadable;
     for (const auto& entry : module.named_modules()) {
