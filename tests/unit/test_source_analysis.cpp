@@ -267,6 +267,34 @@ TEST(SourceAnalysis, RecurrentLayerOnAPackedSequenceBakesTheBatchSize) {
   EXPECT_EQ(r.findings.size(), 1u) << r.describe();
 }
 
+TEST(SourceAnalysis, TensorsBuiltFromSizesOrTensorsAreConstants) {
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x):\n"
+                               "        shape = torch.tensor(x.shape)\n"
+                               "        copy = torch.tensor(x)\n"
+                               "        sizes = x.new_tensor([x.size(0), x.size(1)])\n"
+                               "        last = torch.tensor(x.shape[-1])\n"
+                               "        return shape.sum() + copy + sizes.sum() + last\n");
+  EXPECT_TRUE(r.has("trace-constant-tensor", 12)) << r.describe();
+  EXPECT_TRUE(r.has("trace-constant-tensor", 13)) << r.describe();
+  EXPECT_TRUE(r.has("trace-constant-tensor", 14)) << r.describe();
+  EXPECT_FALSE(r.has("trace-constant-tensor", 15)) << "a bare size is traced:\n" << r.describe();
+}
+
+TEST(SourceAnalysis, ABranchWithTheSameCodeOnBothSidesIsANote) {
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x):\n"
+                               "        if x.sum() > 0:\n"
+                               "            y = x * 2  # positive\n"
+                               "        else:\n"
+                               "            y = x*2\n"
+                               "        return y\n");
+  EXPECT_TRUE(r.has("trace-data-dependent-branch", 12)) << r.describe();
+  EXPECT_FALSE(r.lossy()) << r.describe();
+}
+
 TEST(SourceAnalysis, AnInputCheckThatOnlyRaisesIsANote) {
   // torchaudio's ConvTasNet.forward: valid inputs behave as in eager.
   const auto r = analyzeSource(std::string(kHeader) +

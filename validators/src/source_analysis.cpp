@@ -714,6 +714,7 @@ class FunctionAnalysis {
         return kDtype;
       }
       if (method == "get_device") return kDevice;
+      if (method == "new_tensor") return constructedTensor(node, args);
       if (isSplitFunction(method)) return kTensor | kListFromTensor;
       if (isRandomFunction(method)) return kTensor | kRandom;
       if (method.size() > 1 && method.back() == '_' && isDataAccess(object)) {
@@ -882,12 +883,18 @@ class FunctionAnalysis {
     const SyntaxNode data = args.positional_nodes[0];
     // A bare size (torch.tensor(x.shape[-1])) is traced through
     // prim::NumToTensor; a Python list or comprehension is not.
-    const bool container = data.is("list") || data.is("tuple") || data.is("list_comprehension") ||
-                           data.is("generator_expression");
+    // torch.tensor(x.shape) and torch.tensor(t) copy Python values too.
+    const bool sequence = data.is("list") || data.is("tuple") || data.is("list_comprehension") ||
+                          data.is("generator_expression") ||
+                          (data.is("attribute") && data.field("attribute").text() == "shape") ||
+                          (data.is("call") && data.field("function").is("attribute") &&
+                           data.field("function").field("attribute").text() == "size" &&
+                           data.field("arguments").named().empty());
     suppress_loops_ += 1;
     const Flags flags = expr(data);  // evaluated again without loop findings
     suppress_loops_ -= 1;
-    if ((container && (flags & (kShapeFlags | kDataFlags))) || (flags & (kNumber | kShapeNumber))) {
+    if ((sequence && (flags & (kShapeFlags | kDataFlags))) ||
+        (flags & (kNumber | kShapeNumber | kTensor))) {
       report("trace-constant-tensor", node,
              "tensor built from Python values in forward is baked into the trace as a "
              "constant",
@@ -1128,6 +1135,14 @@ class FunctionAnalysis {
         inputCheck(where, cond);
       } else {
         controlFlow(where, cond, "`if`", sideOf(consequence), false_side);
+        const bool plain_else = next + 1 == alternatives.size() && alternatives[next].is("else_clause");
+        if (plain_else && sameCode(consequence, alternatives[next].field("body")) &&
+            owner_.out_.size() > 0 && owner_.out_.back().location.line == where.line()) {
+          // Both sides spell the same code: freezing either loses nothing.
+          owner_.out_.back().severity = Severity::kNote;
+          owner_.out_.back().notes.insert(owner_.out_.back().notes.begin(),
+                                          "harmless: both sides of this `if` are the same code");
+        }
       }
     }
     auto run_false = [&]() {
@@ -1154,6 +1169,22 @@ class FunctionAnalysis {
     env_ = before;
     run_false();
     for (const auto& [name, flags] : after_true) env_[name] |= flags;
+  }
+
+  // Two blocks that are the same code once comments and layout are set
+  // aside.
+  static bool sameCode(const SyntaxNode& a, const SyntaxNode& b) {
+    auto normalized = [](const SyntaxNode& block) {
+      std::string out;
+      for (const SyntaxNode& stmt : block.named()) {
+        for (const char c : stmt.text()) {
+          if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+        }
+        out += ';';
+      }
+      return out;
+    };
+    return a && b && normalized(a) == normalized(b);
   }
 
   // `if x.dim() != 4: raise ValueError(...)`: the body only rejects inputs.
