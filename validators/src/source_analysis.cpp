@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "branch_equivalence.h"
 #include "jitscope/core/errors.h"
 #include "python_syntax.h"
 #include "trace_lines.h"
@@ -686,7 +687,8 @@ class FunctionAnalysis {
     const Flags receiver = expr(object);
     if (receiver & kSelf) {  // self.method(...) or self.submodule(...)
       if (self_.submodules.count(method)) {
-        if (args.positional.size() == 1 && (args.positional[0] & kPacked) && args.keywords.empty()) {
+        if (args.positional.size() == 1 && (args.positional[0] & kPacked) && args.keywords.empty() &&
+            owner_.tracer_.rnn_state_from_python_int) {
           packedWithoutState(node);
         }
         return kTensor;
@@ -1134,14 +1136,14 @@ class FunctionAnalysis {
       if (next >= alternatives.size() && onlyRaises(consequence)) {
         inputCheck(where, cond);
       } else {
+        const size_t before = owner_.out_.size();
         controlFlow(where, cond, "`if`", sideOf(consequence), false_side);
-        const bool plain_else = next + 1 == alternatives.size() && alternatives[next].is("else_clause");
-        if (plain_else && sameCode(consequence, alternatives[next].field("body")) &&
-            owner_.out_.size() > 0 && owner_.out_.back().location.line == where.line()) {
-          // Both sides spell the same code: freezing either loses nothing.
-          owner_.out_.back().severity = Severity::kNote;
-          owner_.out_.back().notes.insert(owner_.out_.back().notes.begin(),
-                                          "harmless: both sides of this `if` are the same code");
+        if (owner_.out_.size() > before && (cond & (kDataFlags | kShapeFlags)) && !(cond & kRandom)) {
+          if (auto why = equivalentSides(where, consequence, alternatives, next)) {
+            // Freezing either side loses nothing.
+            owner_.out_.back().severity = Severity::kNote;
+            owner_.out_.back().notes.insert(owner_.out_.back().notes.begin(), "harmless: " + *why);
+          }
         }
       }
     }
@@ -1171,12 +1173,124 @@ class FunctionAnalysis {
     for (const auto& [name, flags] : after_true) env_[name] |= flags;
   }
 
-  // Two blocks that are the same code once comments and layout are set
-  // aside.
-  static bool sameCode(const SyntaxNode& a, const SyntaxNode& b) {
-    auto normalized = [](const SyntaxNode& block) {
+  // ----- equivalent sides ------------------------------------------------------
+  // Why the two sides of a frozen `if` compute the same thing, if they do:
+  // the same code, or agreement when run on random inputs.
+  std::optional<std::string> equivalentSides(const SyntaxNode& where, const SyntaxNode& consequence,
+                                             const std::vector<SyntaxNode>& alternatives,
+                                             size_t next) {
+    std::vector<SyntaxNode> side_a = consequence.named();
+    std::vector<SyntaxNode> side_b;
+    if (next + 1 == alternatives.size() && alternatives[next].is("else_clause")) {
+      side_b = alternatives[next].field("body").named();
+    } else if (next == alternatives.size() && where.is("if_statement") && !side_a.empty() &&
+               side_a.back().is("return_statement")) {
+      // `if c: return A` then `return B`: the rest of the block is the other side.
+      const SyntaxNode parent = where.parent();
+      bool after = false;
+      for (const SyntaxNode& stmt : parent.named()) {
+        if (after) side_b.push_back(stmt);
+        if (stmt.startByte() == where.startByte()) after = true;
+      }
+    }
+    if (side_a.empty() || side_b.empty()) return std::nullopt;
+    if (sameCode(side_a, side_b)) return std::string("both sides of this `if` are the same code");
+    const bool returns_a = side_a.back().is("return_statement");
+    const bool returns_b = side_b.back().is("return_statement");
+    if (returns_a != returns_b) return std::nullopt;
+    // The tensors the sides read: locals and arguments known to be tensors.
+    std::set<std::string> names;
+    for (const auto& stmt : side_a) collectNames(stmt, names);
+    for (const auto& stmt : side_b) collectNames(stmt, names);
+    std::vector<std::string> inputs;
+    for (const auto& name : names) {
+      auto it = env_.find(name);
+      if (it == env_.end()) continue;  // a module (torch), a builtin, or assigned in a side
+      if (it->second != kTensor) return std::nullopt;  // self, sizes, numbers: not a plain tensor
+      inputs.push_back(name);
+    }
+    std::vector<std::string> outputs;
+    if (!returns_a) {
+      std::set<std::string> assigned_a, assigned_b;
+      for (const auto& stmt : side_a) collectAssigned(stmt, assigned_a);
+      for (const auto& stmt : side_b) collectAssigned(stmt, assigned_b);
+      for (const auto& name : assigned_a) {
+        if (assigned_b.count(name)) outputs.push_back(name);
+      }
+    }
+    const auto agreed = sidesAgree(BranchSide{dedented(side_a), returns_a},
+                                   BranchSide{dedented(side_b), returns_b}, inputs, outputs);
+    if (!agreed) return std::nullopt;
+    return fmt::format("both sides of this `if` gave the same result on {} random inputs (each "
+                       "side run as a TorchScript function of its tensors); evidence, not proof",
+                       *agreed);
+  }
+
+  // Identifiers a statement reads or writes, leaving out attribute names
+  // and keyword names.
+  static void collectNames(const SyntaxNode& node, std::set<std::string>& out) {
+    if (node.is("identifier")) {
+      out.emplace(node.text());
+      return;
+    }
+    if (node.is("attribute")) {
+      collectNames(node.field("object"), out);
+      return;
+    }
+    if (node.is("keyword_argument")) {
+      collectNames(node.field("value"), out);
+      return;
+    }
+    for (const SyntaxNode& child : node.named()) collectNames(child, out);
+  }
+
+  static void collectAssigned(const SyntaxNode& stmt, std::set<std::string>& out) {
+    if (!stmt.is("expression_statement")) return;
+    for (const SyntaxNode& e : stmt.named()) {
+      SyntaxNode current = e;
+      while (current.is("assignment") || current.is("augmented_assignment")) {
+        const SyntaxNode left = current.field("left");
+        if (left.is("identifier")) out.emplace(left.text());
+        current = current.field("right");
+      }
+    }
+  }
+
+  // The statements' source lines, with their common indentation removed and
+  // the file's `F` alias spelled out for TorchScript.
+  std::string dedented(const std::vector<SyntaxNode>& statements) const {
+    if (!file_) return "";
+    std::vector<std::string> lines;
+    size_t indent = std::string::npos;
+    for (size_t n = statements.front().line(); n <= statements.back().endLine(); ++n) {
+      const std::string& line = file_->line(n);
+      lines.push_back(line);
+      const size_t first = line.find_first_not_of(" \t");
+      if (first != std::string::npos && line[first] != '#') indent = std::min(indent, first);
+    }
+    std::string text;
+    for (const auto& line : lines) {
+      std::string stripped = line.size() > indent ? line.substr(indent) : "";
+      for (size_t at = 0; (at = stripped.find("F.", at)) != std::string::npos;) {
+        const bool word = at == 0 || !(std::isalnum(static_cast<unsigned char>(stripped[at - 1])) ||
+                                       stripped[at - 1] == '_' || stripped[at - 1] == '.');
+        if (word) {
+          stripped.replace(at, 2, "torch.nn.functional.");
+          at += 20;
+        } else {
+          at += 2;
+        }
+      }
+      text += stripped + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    return text;
+  }
+
+  static bool sameCode(const std::vector<SyntaxNode>& a, const std::vector<SyntaxNode>& b) {
+    auto normalized = [](const std::vector<SyntaxNode>& statements) {
       std::string out;
-      for (const SyntaxNode& stmt : block.named()) {
+      for (const SyntaxNode& stmt : statements) {
         for (const char c : stmt.text()) {
           if (!std::isspace(static_cast<unsigned char>(c))) out += c;
         }
@@ -1184,7 +1298,7 @@ class FunctionAnalysis {
       }
       return out;
     };
-    return a && b && normalized(a) == normalized(b);
+    return normalized(a) == normalized(b);
   }
 
   // `if x.dim() != 4: raise ValueError(...)`: the body only rejects inputs.
@@ -1353,8 +1467,8 @@ class FunctionAnalysis {
 };
 
 SourceAnalyzer::SourceAnalyzer(SourceLocator& locator, const TraceLines& trace,
-                               std::vector<Finding>& out)
-    : locator_(locator), trace_(trace), out_(out) {}
+                               std::vector<Finding>& out, TracerFacts tracer)
+    : locator_(locator), trace_(trace), tracer_(tracer), out_(out) {}
 
 void SourceAnalyzer::analyze(const PythonFunction& function, const ModuleFacts& self,
                              bool returns_model_output, const std::vector<ArgumentKind>* parameters) {

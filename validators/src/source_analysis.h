@@ -35,9 +35,19 @@ enum class ArgumentKind {
 
 /// Analysis of Python functions, one call per entry point; methods of the
 /// same class and functions of the same file that it calls are followed.
+/// What the PyTorch that traced the model does in its own Python code, where
+/// that changed between versions.
+struct TracerFacts {
+  /// torch 1.x: nn.GRU/LSTM/RNN on a PackedSequence build their initial
+  /// state with int(batch_sizes[0]), baking the batch size; 2.x keeps it a
+  /// traced value.
+  bool rnn_state_from_python_int = true;
+};
+
 class SourceAnalyzer {
  public:
-  SourceAnalyzer(SourceLocator& locator, const TraceLines& trace, std::vector<Finding>& out);
+  SourceAnalyzer(SourceLocator& locator, const TraceLines& trace, std::vector<Finding>& out,
+                 TracerFacts tracer = {});
 
   /// Analyzes `function` (a method of the module `self`, or a free
   /// function). `returns_model_output` marks the root forward, whose return
@@ -64,6 +74,7 @@ class SourceAnalyzer {
 
   SourceLocator& locator_;
   const TraceLines& trace_;
+  TracerFacts tracer_;
   std::vector<Finding>& out_;
   std::set<std::string> analyzed_;          ///< "file:def_line/module path"
   std::map<std::string, unsigned> returns_;  ///< same key: flags of its return values

@@ -115,7 +115,10 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
   const Provenance forward_provenance =
       collectProvenance(*module.get_method("forward").graph()).verdict();
   if (forward_provenance != Provenance::kScripted) {
-    SourceAnalyzer analyzer(locator, trace, findings);
+    // Archives from torch 2.x carry a byteorder record; 1.x ones do not.
+    TracerFacts tracer;
+    tracer.rnn_state_from_python_int = model.archive.byte_order.empty();
+    SourceAnalyzer analyzer(locator, trace, findings, tracer);
     std::vector<std::string> unreadable;
     for (const auto& entry : module.named_modules()) {
       const std::string type = cleanTypeName(entry.value.type()->name()->qualifiedName());
