@@ -114,8 +114,9 @@ class GoogLeNetAuxHeads(nn.Module):
     """torchvision GoogLeNet._forward / eager_outputs (models/googlenet.py)
     with aux_logits=True: `if self.aux1 is not None: if self.training: aux1 =
     self.aux1(x)`, and the tuple is returned only `if self.training and
-    self.aux_logits`.  Traced in eval, the file never returns the aux logits
-    after .train().  Contrast ctrl_googlenet_no_aux.
+    self.aux_logits`.  Traced in training mode (the forgotten .eval()), the
+    file keeps computing and returning the aux logits after .eval().
+    Contrast ctrl_googlenet_no_aux.
     """
 
     def __init__(self):
@@ -129,10 +130,10 @@ class GoogLeNetAuxHeads(nn.Module):
         x = self.body(x)
         aux1 = None
         if self.aux1 is not None:
-            if self.training:  # lost: training-branch
+            if self.training:
                 aux1 = self.aux1(x)
         x = self.fc(x)
-        if self.training and self.aux_logits:
+        if self.training and self.aux_logits:  # lost: training-branch
             return x, aux1
         return x
 
@@ -319,9 +320,9 @@ PITFALLS = [
             "for every label", counterexample="input scaled by 3",
             scriptable=False),   # TorchScript: a list index must be an int, not a Tensor
     Pitfall("googlenet_aux_heads", GoogLeNetAuxHeads, lambda: (torch.randn(3, 4),),
-            "torchvision GoogLeNet with aux heads traced in eval: after .train() the "
-            "traced file still returns only the logits; verified with the "
-            "'after .train()' probe", counterexample="after .train()",
+            "torchvision GoogLeNet with aux heads traced in training mode: after .eval() "
+            "the traced file still returns (logits, aux logits); verified with the "
+            "'after .eval()' probe", train=True, counterexample="after .eval()",
             scriptable=False),   # returns a tuple or a tensor: not one TorchScript type
     Pitfall("moco_momentum_data", MomentumEncoder, lambda: (torch.randn(3, 4),),
             "MoCo momentum update through `.data`: the traced key encoder keeps the "

@@ -23,9 +23,9 @@ CATEGORIES = (
     "python-state",
     "inplace-update",
     "container-output",
-    "baked-device",
-    "dtype-dependent",
-    "outside-torch",
+    "baked-device",      # fixtures: public_reports.py (truth needs CUDA)
+    "dtype-dependent",   # fixtures: public_reports.py, model_code.py
+    "outside-torch",     # fixtures: model_code.py
 )
 
 
