@@ -254,9 +254,11 @@ class ScoreThresholdWhere(nn.Module):
 
 class PackedGruWithH0(nn.Module):
     """pytorch/pytorch#12906 (pad_packed_sequence specialised to the traced
-    length; closed): with h0 passed in, nn.GRU does not size a zero state
-    from int(batch_sizes[0]), and pack/pad trace to the input's lengths.
-    Contrast packed_gru_no_h0.
+    length; closed): pack/pad now trace to the input's lengths.  h0 is passed
+    in because without it torch 1.13's nn.GRU sizes its zero state with
+    int(batch_sizes[0]) and the trace bakes the batch size, while torch 2.11
+    traces that correctly: a fixture without h0 would have no truth that
+    holds on both.
     """
 
     def __init__(self):

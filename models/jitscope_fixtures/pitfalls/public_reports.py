@@ -78,27 +78,6 @@ class PositionIdsArange(nn.Module):
         return self.word(input_ids) + self.position(position_ids)
 
 
-class PackedGruNoInitialState(nn.Module):
-    """pytorch/pytorch#12906 "Traced pad_packed_sequence is specialized to the
-    max sequence length seen during tracing" (closed; the length is traced
-    now).  What still bakes: nn.GRU given a PackedSequence and no h0 sizes its
-    zero state with `max_batch_size = int(batch_sizes[0])`
-    (torch/nn/modules/rnn.py), so the trace only accepts the example's batch
-    size.  Contrast ctrl_packed_gru_h0 (h0 passed in).
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.rnn = nn.GRU(3, 4, batch_first=True)
-
-    def forward(self, x, lengths):
-        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True,
-                                                   enforce_sorted=False)
-        out, _ = self.rnn(packed)  # lost: python-number
-        padded, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
-        return padded
-
-
 class Fp16TracedAsFp32(nn.Module):
     """huggingface/transformers#1344 "Errors when using fp16 with traced
     models": a file traced in float32 keeps float32 where the model follows
@@ -137,10 +116,6 @@ PITFALLS = [
             "transformers#5664: `position_ids = torch.arange(seq_length, "
             "device=input_ids.device)` records the cpu device; on cuda the embedding "
             "lookup mixes devices and raises"),
-    Pitfall("packed_gru_no_h0", PackedGruNoInitialState,
-            lambda: (torch.rand(3, 5, 3), torch.tensor([5, 3, 2])),
-            "pytorch#12906 family: nn.GRU on a PackedSequence without h0 sizes its zero "
-            "state by int(batch_sizes[0]); the trace only takes batch 3"),
     Pitfall("dtype_rmsnorm_cast_back", Fp16TracedAsFp32, lambda: (torch.randn(3, 4),),
             "transformers#1344 / LlamaRMSNorm: `.to(input_dtype)` with input_dtype = "
             "hidden_states.dtype is recorded as the constant float32, so float64 (or "
