@@ -83,7 +83,11 @@ def _wav2vec2_tiny():
     as torchaudio's own __prepare_scriptable__ does before scripting."""
     from torchaudio.models import wav2vec2_model
     model = _wav2vec2_config(wav2vec2_model)
-    torch.nn.utils.remove_weight_norm(model.encoder.transformer.pos_conv_embed.conv)
+    conv = model.encoder.transformer.pos_conv_embed.conv
+    # Only the old hook form (torch 1.13); newer torchaudio may use
+    # parametrizations, which trace as they are.
+    if any(type(hook).__name__ == "WeightNorm" for hook in conv._forward_pre_hooks.values()):
+        torch.nn.utils.remove_weight_norm(conv)
     return model
 
 
