@@ -230,6 +230,39 @@ class TimestepEmbeddingCastToSample(nn.Module):
         return sample + t_emb
 
 
+class CausalMaskFinfoFull(nn.Module):
+    """transformers _make_causal_mask (modeling_bart.py, modeling_clip.py,
+    modeling_llama.py up to v4.34): `mask = torch.full((tgt_len, tgt_len),
+    torch.finfo(dtype).min, ...)`, the upper triangle kept, `mask.to(dtype)`,
+    with dtype the hidden states' dtype.  The fill value and the dtype are
+    both the example's.  (The device argument is left out, so the
+    fixture has one loss.)
+    """
+
+    def forward(self, scores):
+        tgt_len = scores.size(-1)
+        mask = torch.full((tgt_len, tgt_len), torch.finfo(scores.dtype).min).to(scores.dtype)  # lost: dtype-dependent
+        mask_cond = torch.arange(mask.size(-1))
+        mask = mask.masked_fill(mask_cond < (mask_cond + 1).view(mask.size(-1), 1), 0)
+        return scores + mask
+
+
+# -- baked device ----------------------------------------------------------------
+
+class Wav2Vec2PaddingMask(nn.Module):
+    """torchaudio.models.wav2vec2.components (Transformer/ConformerEncoder
+    padding masks): `batch_size, max_len, _ = x.shape; mask =
+    torch.arange(max_len, device=lengths.device).expand(batch_size, max_len)
+    >= lengths[:, None]`.  max_len stays a traced size, but the device is
+    recorded as the example's.
+    """
+
+    def forward(self, x, lengths):
+        batch_size, max_len, _ = x.shape
+        mask = torch.arange(max_len, device=lengths.device).expand(batch_size, max_len) >= lengths[:, None]  # lost: baked-device
+        return x.masked_fill(mask[:, :, None], 0.0)
+
+
 # -- outside torch ---------------------------------------------------------------
 
 class NumpyMixup(nn.Module):
@@ -345,6 +378,18 @@ PITFALLS = [
             lambda: (torch.randn(3, 4), torch.tensor([1, 10, 100])),
             "diffusers `t_emb.to(dtype=sample.dtype)` recorded as float32: float16 "
             "samples come out float32"),
+    Pitfall("dtype_causal_mask_full", CausalMaskFinfoFull, lambda: (torch.randn(2, 4, 4),),
+            "transformers _make_causal_mask: `torch.full(..., torch.finfo(dtype).min)` and "
+            "`.to(dtype)` keep float32's minimum and dtype: float16 scores come out "
+            "float32 (float64 scores make eager raise first: the float32 full() cannot "
+            "hold float64's minimum, in transformers too)",
+            counterexample="floating inputs as float16",
+            scriptable=False),   # TorchScript (1.13) has no torch.finfo
+    Pitfall("dev_wav2vec2_padding_mask", Wav2Vec2PaddingMask,
+            lambda: (torch.randn(2, 5, 3), torch.tensor([5, 3])),
+            "torchaudio wav2vec2 padding mask: `torch.arange(max_len, device="
+            "lengths.device)` records the cpu device; on cuda the comparison with the "
+            "lengths mixes devices and raises"),
     Pitfall("numpy_mixup_beta", NumpyMixup, lambda: (torch.rand(3, 4),),
             "`np.random.beta` in forward: the mixing weight is a constant of the trace",
             scriptable=False),   # TorchScript has no NumPy
