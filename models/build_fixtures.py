@@ -41,6 +41,7 @@ GROUPS = (
     Group("bert", "bert"),
     Group("recurrent", "recurrent"),
     Group("pitfalls", "pitfalls.build"),
+    Group("zoo_audit", "zoo_audit"),
     Group("nosource", "nosource"),
     Group("ci", "ci"),
     Group("check", "check"),

@@ -93,6 +93,11 @@ def seed_everything(seed: int = 0) -> None:
     """Seed every RNG a fixture can draw from, so rebuilds are byte-stable."""
     torch.manual_seed(seed)
     random.seed(seed)
+    try:                        # the outside-torch pitfalls draw from NumPy
+        import numpy
+    except ImportError:
+        return
+    numpy.random.seed(seed)
 
 
 @contextlib.contextmanager

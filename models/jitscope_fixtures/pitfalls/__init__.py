@@ -5,7 +5,8 @@ Add a fixture by writing its class in the matching file, putting
 clean control), and appending a Pitfall to that file's PITFALLS list.
 """
 
-from . import branches, containers, controls, loops, python_values, state, training
+from . import (branches, containers, controls, loops, model_code, model_controls, public_reports,
+               python_values, state, training)
 
 CATALOGUE = [
     *branches.PITFALLS,
@@ -15,4 +16,7 @@ CATALOGUE = [
     *state.PITFALLS,
     *containers.PITFALLS,
     *controls.PITFALLS,
+    *public_reports.PITFALLS,
+    *model_code.PITFALLS,
+    *model_controls.PITFALLS,
 ]

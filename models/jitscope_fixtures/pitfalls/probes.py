@@ -19,6 +19,18 @@ class Probe:
     name: str
     calls: Tuple[Inputs, ...]       # run in order; the last call's output is compared
     mode: Optional[bool] = None     # None: keep the saved mode; else .train(mode) first
+    # None: run where the module is (the CPU).  Else a device such as "cuda":
+    # the eager module is moved there with .to(device), the saved file is
+    # loaded with map_location=device, and the inputs are moved there too.
+    device: Optional[str] = None
+
+
+# The device probe's name, so build.py can pin baked-device fixtures to it.
+DEVICE_PROBE = "on {device} (module and inputs moved there)"
+
+
+def device_probe_name(device: str) -> str:
+    return DEVICE_PROBE.format(device=device)
 
 
 def _map(inputs: Inputs, fn: Callable[[torch.Tensor], torch.Tensor]) -> Inputs:
@@ -48,7 +60,30 @@ def _resize(dim: int, new_size: Callable[[int], int]) -> Callable[[torch.Tensor]
     return fn
 
 
-def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
+def _cast_floating(dtype: torch.dtype) -> Callable[[torch.Tensor], torch.Tensor]:
+    def fn(t):
+        return t.to(dtype) if t.is_floating_point() else t
+    return fn
+
+
+def _integer_to_float(t: torch.Tensor) -> torch.Tensor:
+    if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
+        return t
+    return t.to(torch.float32)
+
+
+def make_probes(example: Inputs, traced_in_training: bool,
+                device: Optional[str] = None) -> List[Probe]:
+    """The probes, in a fixed order; new probes go at the end.
+
+    Counterexamples are quoted by name in ground_truth.json, so a probe added
+    in front would rename old counterexamples.  The dtype probes (float64,
+    float16, integers as float32) are for dtype-dependent fixtures; most ops
+    lack float16 kernels on the CPU in torch 1.13 (addmm, softmax, clamp,
+    exp...), and a probe on which eager and the saved file both raise counts
+    as agreement.  The device probe is added only when `device` is given,
+    i.e. where torch.cuda.is_available() (build.py).
+    """
     # Deployment runs in eval mode: a model traced in training mode is probed
     # after .eval(); one traced in eval mode already runs as deployed (a
     # .train() on a loaded trace is no use anyone has for it), so it gets no
@@ -65,7 +100,13 @@ def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
         Probe("dim 1 size +1", (_map(example, _resize(1, lambda n: n + 1)),)),
         Probe("second call (example input, then input scaled by 3)",
               (example, _map(example, _scale(3)))),
-    ] + mode_probes
+    ] + mode_probes + [
+        Probe("floating inputs as float64", (_map(example, _cast_floating(torch.float64)),)),
+        Probe("floating inputs as float16", (_map(example, _cast_floating(torch.float16)),)),
+        Probe("integer inputs as float32", (_map(example, _integer_to_float),)),
+    ]
+    if device is not None:
+        candidates.append(Probe(device_probe_name(device), (example,), device=device))
     # Drop probes identical to an earlier one (e.g. "dim 1 size +1" when no
     # input has a dim 1), so the list only names probes that test something.
     probes: List[Probe] = []
@@ -76,7 +117,7 @@ def make_probes(example: Inputs, traced_in_training: bool) -> List[Probe]:
 
 
 def _same(a: Probe, b: Probe) -> bool:
-    if a.mode != b.mode or len(a.calls) != len(b.calls):
+    if a.mode != b.mode or a.device != b.device or len(a.calls) != len(b.calls):
         return False
     return all(len(x) == len(y) and all(s.shape == t.shape and s.dtype == t.dtype
                                         and torch.equal(s, t) for s, t in zip(x, y))
@@ -90,6 +131,10 @@ def compare(expected, actual, path: str = "output") -> Optional[str]:
             return f"{path} shape {tuple(expected.shape)} vs {tuple(actual.shape)}"
         if expected.dtype != actual.dtype:
             return f"{path} dtype {expected.dtype} vs {actual.dtype}"
+        if expected.device != actual.device:
+            return f"{path} device {expected.device} vs {actual.device}"
+        if expected.device.type != "cpu":
+            expected, actual = expected.cpu(), actual.cpu()
         if expected.is_floating_point():
             if torch.allclose(expected, actual, rtol=1e-4, atol=1e-5, equal_nan=True):
                 return None

@@ -23,6 +23,9 @@ CATEGORIES = (
     "python-state",
     "inplace-update",
     "container-output",
+    "baked-device",      # fixtures: public_reports.py (truth needs CUDA)
+    "dtype-dependent",   # fixtures: public_reports.py, model_code.py
+    "outside-torch",     # fixtures: model_code.py
 )
 
 
@@ -38,3 +41,8 @@ class Pitfall:
     # Name of the probe that must show the loss.  Default: the first probe that
     # diverges.  Pin it when an earlier probe diverges for an unrelated reason.
     counterexample: Optional[str] = None
+    # Environment variables set while tracing only (and removed again before
+    # the probes run): for fixtures that read os.environ in forward, so the
+    # trace sees another environment than the eager runs after it, as when a
+    # model is exported on one machine and served on another.
+    trace_env: Tuple[Tuple[str, str], ...] = ()

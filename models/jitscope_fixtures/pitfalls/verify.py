@@ -29,20 +29,38 @@ def _last_line(exc: Exception) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _run(make: Callable[[], torch.nn.Module], probe: Probe, seed: int) -> Tuple[bool, object]:
-    """(True, output of the last call) or (False, error text)."""
-    model = make()
+def _run(make: Callable[[Optional[str]], torch.nn.Module], probe: Probe,
+         seed: int) -> Tuple[bool, object]:
+    """(True, output of the last call) or (False, error text).
+
+    `make(device)` returns a fresh module on `device` (None: where it was saved).
+    """
+    try:
+        model = make(probe.device)
+    except Exception as exc:   # noqa: BLE001 - e.g. a file that cannot load there
+        return False, _last_line(exc)
     if probe.mode is not None:
         model.train(probe.mode)
     output = None
     with torch.no_grad():
         for i, inputs in enumerate(probe.calls):
             seed_everything(seed + i)
+            if probe.device is not None:
+                torch.cuda.manual_seed_all(seed + i)
             try:
-                output = model(*(t.clone() for t in inputs))
+                # copy=True: .to() of a tensor already there returns it, and
+                # the eager and saved runs must not share (mutable) inputs.
+                args = tuple(t.clone() if probe.device is None
+                             else t.to(probe.device, copy=True) for t in inputs)
+                output = model(*args)
             except Exception as exc:   # noqa: BLE001 - any failure is an observation
                 return False, _last_line(exc)
     return True, output
+
+
+def _eager_on(eager: torch.nn.Module, device: Optional[str]) -> torch.nn.Module:
+    model = copy.deepcopy(eager)
+    return model if device is None else model.to(device)
 
 
 def first_divergence(eager: torch.nn.Module, saved: bytes,
@@ -54,8 +72,10 @@ def first_divergence(eager: torch.nn.Module, saved: bytes,
     """
     for index, probe in enumerate(probes):
         seed = 1000 + 10 * index
-        eager_ok, expected = _run(lambda: copy.deepcopy(eager), probe, seed)
-        saved_ok, actual = _run(lambda: torch.jit.load(io.BytesIO(saved)), probe, seed)
+        eager_ok, expected = _run(lambda device: _eager_on(eager, device), probe, seed)
+        saved_ok, actual = _run(lambda device: torch.jit.load(io.BytesIO(saved),
+                                                              map_location=device),
+                                probe, seed)
         if not eager_ok and not saved_ok:
             continue                      # both reject the input: same behaviour
         if not eager_ok:
@@ -90,3 +110,32 @@ def nodes_at_line(module: torch.jit.ScriptModule, source: str, line: int) -> Tup
 
     walk(module.inlined_graph)
     return sorted(direct), sorted(via_call)
+
+
+def device_constant_lines(module: torch.jit.ScriptModule, source: str) -> List[int]:
+    """Lines of `source` whose recorded ops take a constant Device input.
+
+    A traced `torch.arange(n, device=x.device)` or `.to(x.device)` records
+    the example's device as `Device = prim::Constant[value="cpu"]()`; this
+    finds the ops that use such a constant and returns the innermost
+    `source` line of each (sorted, unique).
+    """
+    tag = f"{source}("
+    lines = set()
+
+    def is_device_constant(value) -> bool:
+        node = value.node()
+        return node.kind() == "prim::Constant" and str(value.type()) == "Device"
+
+    def walk(block):
+        for node in block.nodes():
+            if any(is_device_constant(v) for v in node.inputs()):
+                for frame in node.sourceRange().splitlines():
+                    if frame.startswith(tag):
+                        lines.add(int(frame[len(tag):].split(")", 1)[0]))
+                        break
+            for sub in node.blocks():
+                walk(sub)
+
+    walk(module.inlined_graph)
+    return sorted(lines)
