@@ -168,3 +168,44 @@ TEST(Audit, ClassicTracedCellIsLossyAtTheGate) {
 
 }  // namespace
 }  // namespace jitscope
+
+namespace jitscope {
+namespace {
+
+// Real torchvision/torchaudio models traced in eval mode with random weights
+// (group zoo_audit): the audit's verdict must match what running eager
+// against the trace on other batch sizes, image sizes and lengths showed
+// (zoo_truth.json, written by the same build). A trace that agreed gets no
+// warning; one that diverged is flagged.
+TEST(Audit, RealModelVerdictsMatchEagerVersusTrace) {
+  std::ifstream in(testing::fixture("zoo_audit/zoo_truth.json"));
+  if (!in) GTEST_SKIP() << "zoo_audit was not built (needs torchvision and torchaudio)";
+  // Where the truth's inputs cannot show a loss the audit reports, with why.
+  const std::map<std::string, std::string> known = {
+      {"wav2vec2_tiny.traced.pt",
+       "`.to(dtype=features.dtype)` bakes float32 into the padding mask: only a float16 input "
+       "shows it, and this model has no float16 kernels on the CPU in torch 1.13"},
+      {"wav2vec2_tiny_lengths.traced.pt", "the same dtype cast as wav2vec2_tiny"},
+  };
+  const auto truth = nlohmann::json::parse(in);
+  size_t checked = 0;
+  for (const auto& [file, entry] : truth["models"].items()) {
+    AuditOptions options;
+    options.counterexample_dir = ::testing::TempDir();
+    const AuditReport report = auditModel(loadModel(testing::fixture("zoo_audit/" + file)), options);
+    const bool lossy = entry["lossy"].get<bool>();
+    if (auto it = known.find(file); it != known.end() && !lossy) {
+      EXPECT_TRUE(report.lossy()) << file << " is a known finding (" << it->second
+                                  << ") and should still be reported:\n" << describe(report);
+      continue;
+    }
+    EXPECT_EQ(report.lossy(), lossy) << file << ": eager vs trace says "
+                                     << (lossy ? "lossy" : "clean") << "\n" << describe(report);
+    EXPECT_GT(report.functions_analyzed, 0u) << file << ": no Python source was read";
+    ++checked;
+  }
+  EXPECT_GE(checked, 5u);
+}
+
+}  // namespace
+}  // namespace jitscope
