@@ -126,6 +126,23 @@ def trace(module: torch.nn.Module, inputs: Sequence[torch.Tensor], strict: bool 
         return torch.jit.trace(module, tuple(inputs), check_trace=False, strict=strict)
 
 
+def trace_with_warnings(module: torch.nn.Module, inputs: Sequence[torch.Tensor],
+                        strict: bool = True):
+    """trace(), also returning the TracerWarnings PyTorch raised as (file, line).
+
+    They are PyTorch's own verdict at trace time, kept in the ground truth so
+    the audit's figures can be compared with the warning users already get.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message=".*was found in ScriptModule constants")
+        warnings.filterwarnings("ignore", message="To copy construct from a tensor")
+        traced = torch.jit.trace(module, tuple(inputs), check_trace=False, strict=strict)
+    found = sorted({(w.filename, w.lineno) for w in caught
+                    if issubclass(w.category, torch.jit.TracerWarning)})
+    return traced, found
+
+
 def script(module):
     with quiet():
         return torch.jit.script(module)

@@ -14,7 +14,8 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import torch
 
-from ..output import Artifact, FixtureError, GroupResult, OutDir, script, seed_everything, trace
+from ..output import (Artifact, FixtureError, GroupResult, OutDir, script, seed_everything,
+                      trace_with_warnings)
 from . import CATALOGUE
 from .markers import find_marker, source_file
 from .probes import Probe, device_probe_name, make_probes
@@ -149,7 +150,7 @@ def _build_one(out: OutDir, pitfall: Pitfall, files: Dict[str, dict],
     example = tuple(pitfall.example())
     seed_everything(0)
     with _environment(pitfall.trace_env):
-        traced = trace(model, _clone(example), strict=pitfall.strict)
+        traced, tracer_warnings = trace_with_warnings(model, _clone(example), strict=pitfall.strict)
     # Eager reference for both files. The scripted file is compiled from the
     # same state as the traced one (buffers the tracing call updated
     # included), so that running both side by side compares like with like.
@@ -198,6 +199,9 @@ def _build_one(out: OutDir, pitfall: Pitfall, files: Dict[str, dict],
         "traced_nodes_at_line": direct,
         "traced_nodes_calling_line": via_call,
         "trace_mode": "train" if pitfall.train else "eval",
+        # PyTorch's TracerWarnings at trace time (file, line): the baseline
+        # the audit is measured against (scripts/audit_scorecard.py).
+        "tracer_warnings": [{"file": f, "line": n} for f, n in tracer_warnings],
         "inputs": f"inputs/{name}.pt",
         "reference": scripted_key,
         "verified": verified,
