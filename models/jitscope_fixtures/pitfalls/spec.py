@@ -23,9 +23,6 @@ CATEGORIES = (
     "python-state",
     "inplace-update",
     "container-output",
-    "baked-device",
-    "dtype-dependent",
-    "outside-torch",
 )
 
 
