@@ -13,6 +13,8 @@
 #include "fixtures.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/pinned_devices.h"
+#include "jitscope/report/check_render.h"
+#include "jitscope/validators/check_report.h"
 #include "jitscope/validators/trace_audit.h"
 
 namespace jitscope {
@@ -186,10 +188,66 @@ TEST(DeviceFailure, AFailureOnAnotherDeviceNamesTheFailingOpAndThePinnedLine) {
   EXPECT_EQ(f.check, "trace-baked-device");
   EXPECT_EQ(f.severity, Severity::kError);
   EXPECT_EQ(f.location.line, markedLine("absent"));
-  EXPECT_NE(f.node.find("torch.add"), std::string::npos) << f.node;
   bool names_pin = false;
-  for (const auto& note : f.notes) names_pin = names_pin || note.find("device 'cpu' pinned by aten::zeros") != std::string::npos;
+  bool names_call = false;
+  for (const auto& note : f.notes) {
+    names_pin = names_pin || note.find("device 'cpu' pinned by aten::zeros") != std::string::npos;
+    names_call = names_call || (note.find("failing operation: return torch.add(x, bias)") != std::string::npos &&
+                                note.find("devices.py:" + std::to_string(markedLine("absent") + 1)) != std::string::npos);
+  }
   EXPECT_TRUE(names_pin);
+  EXPECT_TRUE(names_call);
+}
+
+std::vector<PinnedDeviceUse> pinnedUsesOf(const std::string& fixture) {
+  const LoadedModel model = loadModel(testing::fixture(fixture));
+  return findPinnedDevices(*methodGraph(*model.module, "forward", GraphForm::kInlined));
+}
+
+TEST(DeviceFailure, AnyFailureOnlyOnTheOtherDeviceIsAFindingAndOnTheSameDeviceIsNot) {
+  const auto uses = pinnedUsesOf("devices/arange_from_input.traced.pt");
+  const std::string other_error = "RuntimeError: CUDA error: an illegal memory access was encountered";
+  // Runs on cpu, fails on cuda: device-specific, whatever the message.
+  const auto finding = deviceRunFailure(other_error, "cuda:0", "cpu", "on cpu", uses);
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->check, "trace-baked-device");
+  EXPECT_EQ(finding->location.line, markedLine("from-tensor"));
+  // Both sides on one device, not a device error: the inputs do not fit (exit 3).
+  EXPECT_FALSE(deviceRunFailure(other_error, "cpu", "cpu", "on cpu", uses).has_value());
+  EXPECT_FALSE(deviceRunFailure(other_error, "cuda", "", "for the saved outputs", uses).has_value());
+  // A device mismatch is a finding even against saved outputs.
+  EXPECT_TRUE(deviceRunFailure("Expected all tensors to be on the same device, but found at least two devices, "
+                               "cuda:0 and cpu!", "cuda", "", "for the saved outputs", uses).has_value());
+}
+
+TEST(DeviceFailure, OutputsThatDifferAcrossDevicesArePinnedOnlyWhenTheGraphPinsAnotherDevice) {
+  const auto pinned = pinnedUsesOf("devices/arange_from_input.traced.pt");
+  const auto difference = deviceDifference("cuda:0", "cpu", pinned);
+  ASSERT_TRUE(difference.has_value());
+  EXPECT_EQ(difference->location.line, markedLine("from-tensor"));
+  EXPECT_FALSE(deviceDifference("cpu", "cpu", pinned).has_value());
+  EXPECT_FALSE(deviceDifference("cuda:0", "cpu", pinnedUsesOf("devices/no_device_ops.traced.pt")).has_value());
+  EXPECT_FALSE(deviceDifference("cpu", "cuda:0", pinned).has_value());  // it pins cpu: right there
+}
+
+TEST(DeviceFailure, CheckTextShowsTheFailingSetAndTheFinding) {
+  CheckReport report;
+  report.actual = "m.traced.pt on cuda:0";
+  report.expected = "m.traced.pt on cpu";
+  InputSetResult set;
+  set.label = "in.pt";
+  set.failure = "m.traced.pt on cuda:0 fails: RuntimeError: Expected all tensors to be on the same device";
+  set.comparison.ok = false;
+  report.sets.push_back(set);
+  report.findings.push_back(deviceFailureFinding("Expected all tensors to be on the same device", "cuda:0",
+                                                 "on cpu", pinnedUsesOf("devices/arange_from_input.traced.pt")));
+  report.ok = false;
+  const std::string text = renderCheckText(report);
+  EXPECT_NE(text.find("input set in.pt: FAILS"), std::string::npos) << text;
+  EXPECT_NE(text.find("error: the model fails on cuda:0 where it runs on cpu"), std::string::npos) << text;
+  EXPECT_NE(text.find("[trace-baked-device]"), std::string::npos) << text;
+  EXPECT_NE(text.find("device 'cpu' pinned by aten::arange"), std::string::npos) << text;
+  EXPECT_NE(renderCheckJson(report).find("\"check\": \"trace-baked-device\""), std::string::npos);
 }
 
 }  // namespace

@@ -247,8 +247,7 @@ Finding deviceFailureFinding(std::string_view message, const std::string& device
   finding.check = "trace-baked-device";
   finding.severity = Severity::kError;
   finding.message = fmt::format("the model fails on {} where it runs {}: {}", device, other, error);
-  if (!failing.empty()) {
-    finding.node = failing;
+  if (!failing.empty()) {  // serialized TorchScript, not an IR line: a note, not `node`
     finding.notes.push_back(fmt::format("failing operation: {}{}", failing,
                                         recorded.empty() ? "" : " (recorded at " + recorded + ")"));
   }
