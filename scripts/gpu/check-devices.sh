@@ -3,8 +3,9 @@
 # scripts/gpu/fetch-debs.sh):  device run: bash scripts/gpu/check-devices.sh
 # trace-baked-device on CUDA (#17): builds only the jitscope binary and the
 # devices and bert fixtures, runs check --device cpu,cuda on each devices/
-# fixture (traced on the CPU: the pinned ones must be exit 1 with a
-# trace-baked-device error, the literal/type_as/no-op ones exit 0), audit
+# fixture (traced on the CPU, so each one that pins cpu must be exit 1 with
+# a trace-baked-device error, zeros_literal_cpu too: its source asks for the
+# CPU; zeros_type_as and no_device_ops must be exit 0), audit
 # --device cuda, and traces two modules on CUDA to see what the 2.x tracer
 # pins and how the CUDA-traced file fares on the CPU. Not run yet: see the
 # #17 report.

@@ -15,6 +15,7 @@
 #include "jitscope/inspector/pinned_devices.h"
 #include "jitscope/report/check_render.h"
 #include "jitscope/validators/check_report.h"
+#include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/trace_audit.h"
 
 namespace jitscope {
@@ -140,6 +141,22 @@ TEST(PinnedDevices, SummaryCountsUsesByDeviceOpAndLine) {
   EXPECT_EQ(summary[1].op, "aten::to");
   EXPECT_EQ(summary[0].location.line, markedLine("two-ops"));
   EXPECT_EQ(summary[1].count, 1u);
+}
+
+TEST(PinnedDevices, SnapshotListsThemByBaseNameAndReadsThemBack) {
+  const std::string path = testing::fixture("devices/randn_to_device.traced.pt");
+  SnapshotOptions options;
+  options.audit = false;
+  const Snapshot snapshot = takeSnapshot(loadModel(path), path, options);
+  ASSERT_EQ(snapshot.devices.size(), 2u);
+  EXPECT_EQ(snapshot.devices[0].op, "aten::randn");
+  EXPECT_EQ(snapshot.devices[0].location, "devices.py:" + std::to_string(markedLine("two-ops")));
+  const Snapshot back = snapshotFromJson(snapshotToJson(snapshot), "s.json");
+  ASSERT_EQ(back.devices.size(), 2u);
+  EXPECT_EQ(back.devices[1].op, "aten::to");
+  EXPECT_EQ(back.devices[1].device, "cpu");
+  EXPECT_EQ(back.devices[1].count, 1u);
+  EXPECT_EQ(snapshotToJson(back), snapshotToJson(snapshot));
 }
 
 TEST(DeviceSpelling, TellsLiteralsFromTensorDevicesFromNone) {
