@@ -22,7 +22,8 @@ bool isDeviceType(const c10::TypePtr& type) {
 // tracer records aten::to with a device only when one was given, or for
 // torch.tensor(...), whose eager default is the default device anyway).
 bool followsTensor(const c10::FunctionSchema& schema) {
-  if (schema.name() == "aten::to") return false;
+  // aten::_to_copy is what aten::to decomposes into; the same holds for it.
+  if (schema.name() == "aten::to" || schema.name() == "aten::_to_copy") return false;
   for (const auto& arg : schema.arguments()) {
     if (arg.name() == "self" && arg.type()->kind() == c10::TypeKind::TensorType) return true;
   }
