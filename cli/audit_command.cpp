@@ -12,6 +12,7 @@
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/audit_render.h"
+#include "jitscope/validators/cross_check.h"
 #include "jitscope/validators/trace_audit.h"
 
 namespace jitscope::cli {
@@ -29,7 +30,8 @@ Severity parseSeverity(const std::string& name) {
 int runAudit(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
-      "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--source-root DIR ...]\n"
+      "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--device cpu|cuda]\n"
+      "                      [--source-root DIR ...]\n"
       "                      [--format text|json|sarif|junit] [--fail-on note|warning|error]";
   syntax.description =
       "Find behaviour that torch.jit.trace lost: data-dependent branches frozen to one\n"
@@ -48,6 +50,7 @@ int runAudit(CommandContext& ctx) {
       ("inputs,i", po::value(&options.inputs)->multitoken(), "torch.save'd example inputs (needs --reference)")
       ("probe", po::value(&options.probes)->default_value(9), "input variants to try per input set")
       ("source-root,s", po::value(&options.source_roots)->multitoken(), "folder holding the model's Python sources")
+      ("device,d", po::value(&options.device)->default_value("cpu"), "run the probes there: cpu or cuda[:N]")
       ("counterexample-dir", po::value(&options.counterexample_dir)->default_value("."), "where counterexamples are saved")
       ("format,f", po::value(&format_name)->default_value("text"), "text, json, sarif or junit")
       ("fail-on", po::value(&fail_on_name)->default_value("warning"), "exit 1 at this severity: note, warning, error");
@@ -56,6 +59,10 @@ int runAudit(CommandContext& ctx) {
   if (!vm) return toInt(ExitCode::kOk);
   const AuditFormat format = parseAuditFormat(format_name);
   const Severity fail_on = parseSeverity(fail_on_name);
+  if (options.device != "cpu" && options.inputs.empty()) {
+    throw UsageError("--device runs the probes there, so it needs --reference and --inputs");
+  }
+  (void)parseDevice(options.device);  // no CUDA here: check's usage error, before any work
   if (!options.inputs.empty() && options.reference.empty()) {
     throw UsageError("--inputs needs --reference: the probes compare the trace with a scripted export");
   }

@@ -43,6 +43,7 @@ GROUPS = (
     Group("pitfalls", "pitfalls.build"),
     Group("zoo_audit", "zoo_audit"),
     Group("nosource", "nosource"),
+    Group("devices", "devices"),
     Group("ci", "ci"),
     Group("check", "check"),
     Group("detection", "detection"),

@@ -138,6 +138,7 @@ ModuleInfo describeModel(const LoadedModel& model) {
   if (module.find_method("forward")) {
     const auto graph = methodGraph(module, "forward", GraphForm::kInlined);
     info.forward = countOps(*graph, "forward");
+    info.pinned_devices = summarizePinnedDevices(findPinnedDevices(*graph));
   }
   return info;
 }

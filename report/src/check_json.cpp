@@ -97,7 +97,21 @@ std::string renderCheckJson(const CheckReport& report) {
                      {"compare_seconds", t.compare_seconds},
                      {"localize_seconds", t.localize_seconds},
                      {"save_seconds", t.save_seconds}}}};
-  for (const auto& set : report.sets) out["input_sets"].push_back({{"label", set.label}, {"ok", set.comparison.ok}});
+  for (const auto& set : report.sets) {
+    out["input_sets"].push_back({{"label", set.label},
+                                 {"ok", set.comparison.ok},
+                                 {"failure", set.failure.empty() ? ordered_json(nullptr) : ordered_json(set.failure)}});
+  }
+  ordered_json findings = ordered_json::array();
+  for (const auto& f : report.findings) {
+    findings.push_back({{"check", f.check},
+                        {"severity", std::string(toString(f.severity))},
+                        {"message", f.message},
+                        {"location", locationJson(f.location)},
+                        {"node", f.node},
+                        {"notes", f.notes}});
+  }
+  out["findings"] = findings;
   return out.dump(2) + "\n";
 }
 
@@ -106,6 +120,15 @@ std::string renderCheckJunit(const CheckReport& report) {
   size_t tests = 0;
   size_t failures = 0;
   for (const auto& set : report.sets) {
+    if (!set.failure.empty()) {
+      ++tests;
+      ++failures;
+      cases += fmt::format(
+          "    <testcase classname=\"jitscope.check\" name=\"{}\">\n      <failure type=\"trace-baked-device\" "
+          "message=\"{}\"/>\n    </testcase>\n",
+          xmlEscape(set.label), xmlEscape(set.failure));
+      continue;
+    }
     for (const auto& d : set.comparison.outputs) {
       ++tests;
       const std::string name = xmlEscape(fmt::format("{}: {}", set.label, d.path));

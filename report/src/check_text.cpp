@@ -29,6 +29,10 @@ std::string renderCheckText(const CheckReport& report) {
   size_t bad_outputs = 0;
   size_t all_outputs = 0;
   for (const auto& set : report.sets) {
+    if (!set.failure.empty()) {
+      out += fmt::format("\ninput set {}: FAILS\n  {}\n", set.label, set.failure);
+      continue;
+    }
     out += fmt::format("\ninput set {}: {}\n", set.label, set.comparison.ok ? "ok" : "MISMATCH");
     out += fmt::format("  {:<22} {:<9} {:<18} {:>9} {:>9} {:>18} {:<16} {:>9} {:>9} {}\n", "output", "dtype",
                        "shape", "max abs", "max rel", "mismatched", "worst index", "min atol", "min rtol",
@@ -80,8 +84,20 @@ std::string renderCheckText(const CheckReport& report) {
                          l.unmatched);
     }
   }
-  out += report.ok ? fmt::format("\nok: {} output(s) within tolerance\n", all_outputs)
-                   : fmt::format("\nMISMATCH: {} of {} output(s) outside tolerance\n", bad_outputs, all_outputs);
+  for (const auto& f : report.findings) {
+    out += fmt::format("\n{}: {}: {} [{}]\n", f.location.known() ? f.location.str() : report.actual,
+                       toString(f.severity), f.message, f.check);
+    if (!f.node.empty()) out += fmt::format("  note: IR node: {}\n", f.node);
+    for (const auto& note : f.notes) out += fmt::format("  note: {}\n", note);
+  }
+  size_t failed_sets = 0;
+  for (const auto& set : report.sets) failed_sets += set.failure.empty() ? 0 : 1;
+  if (failed_sets > 0) {
+    out += fmt::format("\nFAILS: {} of {} input set(s) fail on one side only\n", failed_sets, report.sets.size());
+  } else {
+    out += report.ok ? fmt::format("\nok: {} output(s) within tolerance\n", all_outputs)
+                     : fmt::format("\nMISMATCH: {} of {} output(s) outside tolerance\n", bad_outputs, all_outputs);
+  }
   return out;
 }
 

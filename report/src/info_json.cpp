@@ -77,6 +77,15 @@ std::string renderInfoJson(const ModuleInfo& info) {
                                 {"loop", info.forward.loop_nodes}};
     out["ops"] = info.forward.ops;
   }
+  // What a CI step greps for: a cpu-pinned op in a model served on CUDA.
+  ordered_json devices = ordered_json::array();
+  for (const auto& d : info.pinned_devices) {
+    devices.push_back({{"device", d.device},
+                       {"op", d.op},
+                       {"location", d.location.known() ? ordered_json(d.location.str()) : ordered_json(nullptr)},
+                       {"count", d.count}});
+  }
+  out["devices"] = devices;
   return out.dump(2) + "\n";
 }
 

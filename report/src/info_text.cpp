@@ -128,6 +128,14 @@ std::string renderInfoText(const ModuleInfo& info) {
       w.line(fmt::format("  {:<{}}  {:>6}", kind, width, count));
     }
   }
+  // Only when there are any: most models pin nothing.
+  if (!info.pinned_devices.empty()) {
+    w.heading(fmt::format("Pinned devices ({}):", info.pinned_devices.size()));
+    for (const auto& d : info.pinned_devices) {
+      w.line(fmt::format("  {}  {}  {}{}", d.device, d.op, d.location.known() ? d.location.str() : "-",
+                         d.count > 1 ? fmt::format("  x{}", d.count) : ""));
+    }
+  }
   return w.take();
 }
 

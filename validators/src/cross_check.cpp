@@ -19,6 +19,8 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
+#include "device_checks.h"
+#include "jitscope/inspector/pinned_devices.h"
 #include "localize.h"
 #include "map_tensors.h"
 
@@ -37,6 +39,8 @@ std::string baseName(const std::string& path) { return path.substr(path.rfind('/
 // Whether this LibTorch has CUDA compiled in (its CUDA library came loaded
 // with it), as opposed to having found no usable device.
 bool libtorchHasCuda() { return ::dlopen("libtorch_cuda.so", RTLD_NOW | RTLD_NOLOAD) != nullptr; }
+
+}  // namespace
 
 c10::Device parseDevice(const std::string& name) {
   try {
@@ -60,6 +64,8 @@ c10::Device parseDevice(const std::string& name) {
     throw UsageError(fmt::format("unknown device '{}'; use cpu or cuda[:N]", name));
   }
 }
+
+namespace {
 
 // One side that runs a model.
 struct Side {
@@ -90,18 +96,34 @@ struct Side {
     return out;
   }
 
-  IValue run(const std::string& method, const std::vector<IValue>& args, const std::string& set_label) const {
+  // The outputs (on the CPU), or the error in full: the interpreter's
+  // TorchScript traceback names the failing call.
+  struct Attempt {
+    IValue value;
+    std::string error;
+  };
+
+  Attempt attempt(const std::string& method, const std::vector<IValue>& args) const {
     try {
       at::manual_seed(0);  // random ops draw the same on both sides of one device
       IValue out = model.module->get_method(method)(args);
-      return mapTensors(out, [](const at::Tensor& t) { return t.to(at::kCPU); });
+      return {mapTensors(out, [](const at::Tensor& t) { return t.to(at::kCPU); }), ""};
     } catch (const c10::Error& e) {
-      throw InputError(path, fmt::format("{} fails on input set '{}': {}", label(), set_label,
-                                         lastLine(e.what_without_backtrace())));
+      return {IValue(), e.what_without_backtrace()};
     } catch (const std::runtime_error& e) {  // the interpreter's wrapped errors
-      throw InputError(path, fmt::format("{} fails on input set '{}': {}", label(), set_label, lastLine(e.what())));
+      return {IValue(), e.what()};
     }
   }
+
+  InputError failure(const std::string& error, const std::string& set_label) const {
+    return InputError(path, fmt::format("{} fails on input set '{}': {}", label(), set_label, lastLine(error)));
+  }
+
+  const std::vector<PinnedDeviceUse>& pinned(const std::string& method) const {
+    if (!pinned_uses) pinned_uses = findPinnedDevices(*methodGraph(*model.module, method, GraphForm::kInlined));
+    return *pinned_uses;
+  }
+  mutable std::optional<std::vector<PinnedDeviceUse>> pinned_uses;
 };
 
 std::vector<char> readBytes(const std::string& path) {
@@ -210,14 +232,48 @@ CheckReport crossCheck(const CheckOptions& options) {
     const auto actual_args = actual.adapt(sets[s].args);
     const auto expected_args = expected ? expected->adapt(sets[s].args) : std::vector<IValue>{};
     phase = Clock::now();
-    const IValue actual_out = actual.run(options.method, actual_args, sets[s].label);
-    const IValue expected_out = expected ? expected->run(options.method, expected_args, sets[s].label)
-                                         : expected_values[s];
+    const Side::Attempt actual_run = actual.attempt(options.method, actual_args);
+    const Side::Attempt expected_run = expected ? expected->attempt(options.method, expected_args)
+                                                : Side::Attempt{expected_values[s], ""};
     report.timing.forward_seconds += secondsSince(phase);
     report.timing.forward_runs += expected ? 2 : 1;
+    if (!actual_run.error.empty() || !expected_run.error.empty()) {
+      // Both fail: the inputs do not fit (exit 3). One fails where the other
+      // runs on another device, or on a device mismatch: a device the model
+      // cannot run on, which is a finding about the model (exit 1).
+      if (!actual_run.error.empty() && !expected_run.error.empty()) {
+        throw actual.failure(actual_run.error, sets[s].label);
+      }
+      const bool actual_failed = !actual_run.error.empty();
+      const Side& failed = actual_failed ? actual : *expected;
+      const std::string& error = actual_failed ? actual_run.error : expected_run.error;
+      const Side* other = actual_failed ? (expected ? &*expected : nullptr) : &actual;
+      // A side cast to --dtype may fail for the cast: only a device-mismatch
+      // error speaks for the device then.
+      const std::string other_device = other && !failed.dtype ? other->device.str() : "";
+      auto finding = deviceRunFailure(error, failed.device.str(), other_device,
+                                      other ? "on " + other->device.str() + " (" + other->label() + ")"
+                                            : "for the saved outputs",
+                                      failed.pinned(options.method));
+      if (!finding) throw failed.failure(error, sets[s].label);
+      finding->notes.insert(finding->notes.begin(), fmt::format("input set '{}', model {}", sets[s].label, failed.path));
+      result.failure = fmt::format("{} fails: {}", failed.label(), lastLine(error));
+      result.comparison.ok = false;
+      report.findings.push_back(std::move(*finding));
+      report.ok = false;
+      report.sets.push_back(std::move(result));
+      continue;
+    }
+    const IValue& actual_out = actual_run.value;
+    const IValue& expected_out = expected_run.value;
     phase = Clock::now();
     result.comparison = compareOutputs(actual_out, expected_out, compare);
     report.timing.compare_seconds += secondsSince(phase);
+    if (!result.comparison.ok && expected && report.findings.empty()) {
+      if (auto finding = deviceDifference(actual.device.str(), expected->device.str(), actual.pinned(options.method))) {
+        report.findings.push_back(std::move(*finding));
+      }
+    }
     if (options.localize) {
       phase = Clock::now();
       if (!actual_probe) {
@@ -239,8 +295,9 @@ CheckReport crossCheck(const CheckOptions& options) {
     if (!options.save_outputs.empty()) saved.push_back(actual_out);
     report.sets.push_back(std::move(result));
   }
-  if (!options.save_outputs.empty()) {
+  if (!options.save_outputs.empty() && saved.size() == sets.size()) {
     phase = Clock::now();
+    // A set that failed has no outputs: nothing is saved then.
     const IValue value = saved.size() == 1 ? saved[0] : IValue(c10::ivalue::Tuple::create(saved));
     const auto bytes = torch::jit::pickle_save(value);
     writeFileAtomically(options.save_outputs, std::string_view(bytes.data(), bytes.size()));

@@ -18,6 +18,10 @@
 #include "jitscope/core/paths.h"
 #include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/source_location.h"
+#include "device_checks.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/pinned_devices.h"
+#include "jitscope/validators/cross_check.h"
 #include "map_tensors.h"
 
 namespace jitscope {
@@ -162,16 +166,20 @@ class BranchRecorder {
 };
 
 // Empty when the traced model reproduces `expected` on `args`; else why not.
+// `error` gets the traced model's own error in full, when it failed.
 std::string traceDisagreement(const torch::jit::Module& traced, const std::vector<IValue>& args,
-                              const IValue& expected) {
+                              const IValue& expected, std::string* error = nullptr) {
   const std::string fails = "the traced model fails where the reference runs: ";
+  std::string message;
   try {
     return difference(run(traced, args), expected);
   } catch (const c10::Error& e) {
-    return fails + lastLine(e.what_without_backtrace());
+    message = e.what_without_backtrace();
   } catch (const std::exception& e) {
-    return fails + lastLine(e.what());
+    message = e.what();
   }
+  if (error) *error = message;
+  return fails + lastLine(message);
 }
 
 std::string stem(const std::string& path) {
@@ -192,6 +200,31 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
   // for every new shape (the executor's default) costs far more than the
   // plain interpreter does for a single run.
   const torch::jit::GraphOptimizerEnabledGuard no_profiling(false);
+  // --device: both models and every input there. The handles share their
+  // objects with the caller's, which is done with them by now.
+  const c10::Device device = parseDevice(options.device);
+  auto onDevice = [&device](const IValue& arg) {
+    return device.is_cpu() ? arg : mapTensors(arg, [&device](const at::Tensor& t) { return t.to(device); });
+  };
+  if (!device.is_cpu()) {
+    torch::jit::Module(traced).to(device);
+    torch::jit::Module(reference).to(device);
+  }
+  std::optional<std::vector<PinnedDeviceUse>> pinned;
+  bool device_failure_reported = false;
+  // A trace that fails on a device mismatch where the reference runs: the
+  // device it pinned, proved (once per audit; the divergence keeps the rest).
+  auto noteDeviceFailure = [&](const std::string& error) {
+    if (error.empty() || device_failure_reported) return;
+    if (!pinned) pinned = findPinnedDevices(*methodGraph(traced, "forward", GraphForm::kInlined));
+    auto finding = deviceRunFailure(error, device.str(), "", "the scripted reference on " + device.str(), *pinned);
+    if (!finding) return;
+    finding->location = SourceLocation{};  // a run, not a line: the pinned lines are in its notes
+    finding->message = fmt::format("the traced model fails on {} where the scripted reference runs: {}",
+                                   device.str(), lastLine(error));
+    outcome.divergences.push_back(std::move(*finding));
+    device_failure_reported = true;
+  };
   BranchRecorder branches(reference);
   for (size_t set = 0; set < input_sets.size(); ++set) {
     std::vector<std::string> diverged;
@@ -201,12 +234,14 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       if (!saved.empty()) return;
       saved = fmt::format("{}/{}.counterexample{}.pt", options.counterexample_dir,
                           stem(model_path), set);
-      const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(args));
+      std::vector<IValue> on_cpu;  // torch.load reads it on any machine
+      for (const auto& arg : args) on_cpu.push_back(mapTensors(arg, [](const at::Tensor& t) { return t.to(at::kCPU); }));
+      const auto bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(on_cpu));
       writeFileAtomically(saved, std::string_view(bytes.data(), bytes.size()));
     };
     for (size_t v = 0; v < all.size() && v < options.probes; ++v) {
       std::vector<IValue> args;
-      for (const auto& arg : input_sets[set]) args.push_back(mapTensors(arg, all[v].change));
+      for (const auto& arg : input_sets[set]) args.push_back(onDevice(mapTensors(arg, all[v].change)));
       IValue expected;
       try {
         expected = run(reference, args);
@@ -220,7 +255,9 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       ++outcome.probes_run;
       outcome.variants.push_back(all[v].name);
       branches.record(args, outcome.branch_sides);
-      const std::string why = traceDisagreement(traced, args, expected);
+      std::string error;
+      const std::string why = traceDisagreement(traced, args, expected, &error);
+      noteDeviceFailure(error);
       if (why.empty()) continue;
       diverged.push_back(fmt::format("{}: {}", all[v].name, why));
       save(args);
@@ -245,10 +282,12 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       const std::string name = "the input as given, after .eval()";
       std::string why;
       try {
-        const IValue expected = run(r, input_sets[set]);
+        std::vector<IValue> given;
+        for (const auto& arg : input_sets[set]) given.push_back(onDevice(arg));
+        const IValue expected = run(r, given);
         ++outcome.probes_run;
         outcome.variants.push_back(name);
-        why = traceDisagreement(t, input_sets[set], expected);
+        why = traceDisagreement(t, given, expected);
       } catch (const std::exception&) {
         // The reference does not run in eval mode: nothing to compare.
       }
@@ -268,6 +307,7 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
     finding.notes.push_back(fmt::format("saved the first counterexample (torch.load reads it) as {}", saved));
     std::string roots;
     for (const auto& root : options.source_roots) roots += " --source-root " + root;
+    if (options.device != "cpu") roots += " --device " + options.device;
     finding.notes.push_back(fmt::format("reproduce: {} {} --reference {} --inputs {}{}",
                                         options.command_prefix, model_path, options.reference, saved,
                                         roots));

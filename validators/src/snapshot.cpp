@@ -13,7 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "jitscope/core/errors.h"
 #include "jitscope/core/torch_compat.h"
@@ -178,7 +180,19 @@ Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const S
   Snapshot snapshot;
   snapshot.model = baseName(path);
   snapshot.libtorch = compat::torchVersion();
-  snapshot.provenance = std::string(toString(describeModel(model).provenance.verdict()));
+  const ModuleInfo info = describeModel(model);
+  snapshot.provenance = std::string(toString(info.provenance.verdict()));
+  // Keyed on base names, as findings are, so the export folder does not
+  // reach the snapshot; re-summed because two folders may share a base name.
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> devices;
+  for (const auto& d : info.pinned_devices) {
+    const std::string where =
+        d.location.known() ? fmt::format("{}:{}", baseName(d.location.file), d.location.line) : "";
+    devices[{d.device, d.op, where}] += d.count;
+  }
+  for (const auto& [key, count] : devices) {
+    snapshot.devices.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), count});
+  }
 
   std::set<std::string> ops;
   std::vector<std::string> names = methodNames(module);

@@ -60,6 +60,10 @@ std::string snapshotToJson(const Snapshot& s) {
   for (const auto& f : s.findings) {
     findings.push_back({{"check", f.check}, {"severity", f.severity}, {"location", f.location}, {"message", f.message}});
   }
+  ordered_json devices = ordered_json::array();
+  for (const auto& d : s.devices) {
+    devices.push_back({{"device", d.device}, {"op", d.op}, {"location", d.location}, {"count", d.count}});
+  }
   ordered_json outputs = ordered_json::array();
   for (const auto& o : s.outputs) outputs.push_back(tensorJson(o, true));
   ordered_json out{{"format", kFormat},
@@ -70,6 +74,7 @@ std::string snapshotToJson(const Snapshot& s) {
                    {"methods", methods},
                    {"ops", s.ops},
                    {"parameters", parameters},
+                   {"devices", devices},
                    {"findings", findings},
                    {"inputs", s.inputs.empty() ? ordered_json(nullptr)
                                                : ordered_json{{"file", s.inputs}, {"digest", s.inputs_digest}}},
@@ -108,6 +113,11 @@ Snapshot snapshotFromJson(const std::string& text, const std::string& path) {
     }
     s.ops = j.at("ops").get<std::vector<std::string>>();
     for (const auto& p : j.at("parameters")) s.parameters.push_back(tensorFrom(p, false));
+    // Absent in snapshots taken before pinned devices were recorded.
+    for (const auto& d : j.value("devices", ordered_json::array())) {
+      s.devices.push_back({d.at("device").get<std::string>(), d.at("op").get<std::string>(),
+                           d.at("location").get<std::string>(), d.at("count").get<size_t>()});
+    }
     for (const auto& f : j.at("findings")) {
       s.findings.push_back({f.at("check").get<std::string>(), f.at("severity").get<std::string>(),
                             f.at("location").get<std::string>(), f.at("message").get<std::string>()});

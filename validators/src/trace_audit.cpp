@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 
+#include "device_checks.h"
 #include "ir_checks.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/model.h"
@@ -168,6 +169,9 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     if (report.functions_analyzed == 0 && (!unreadable.empty() || !locator.missingPaths().empty())) {
       checkTraceWithoutSource(*traced_graph, findings);
     }
+    // After the checks above: on a line they share, theirs is the finding
+    // (mergeByLine keeps the first of equal priority).
+    checkBakedDevices(*traced_graph, locator, findings);
   }
 
   // 2 and 3: against a scripted reference.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/pinned_devices.h"
 #include "jitscope/inspector/provenance.h"
 
 namespace jitscope {
@@ -67,6 +68,8 @@ struct ModuleInfo {
   TensorSummary parameters;
   TensorSummary buffers;
   OpStats forward;  ///< empty method name when there is no forward
+  /// Devices forward's inlined graph holds as constants (pinned_devices.h).
+  std::vector<PinnedDevice> pinned_devices;
   ProvenanceEvidence provenance;  ///< all methods, and functions they call
 };
 

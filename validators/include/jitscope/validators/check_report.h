@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "jitscope/inspector/source_location.h"
+#include "jitscope/validators/finding.h"
 #include "jitscope/validators/output_compare.h"
 
 namespace jitscope {
@@ -38,6 +39,9 @@ struct InputSetResult {
   std::string label;
   OutputComparison comparison;
   std::optional<LocalizeResult> localize;
+  /// Set when one side failed where the other ran (a device it cannot run
+  /// on): that side's error, last line; `comparison` is then not ok and empty.
+  std::string failure;
 };
 
 /// Where check's time went; forward_seconds is the plain forward passes.
@@ -57,6 +61,9 @@ struct CheckReport {
   std::string actual;    ///< "resnet18.traced.pt on cuda as float16"
   std::string expected;  ///< "resnet18.scripted.pt on cpu" or "outputs.pt"
   std::vector<InputSetResult> sets;
+  /// trace-baked-device findings: the model fails (or, with constant
+  /// devices recorded, differs) on one device where the other side runs.
+  std::vector<Finding> findings;
   bool ok = true;
   CheckTiming timing;
 };

@@ -42,6 +42,10 @@ struct CheckOptions {
   std::string save_outputs;
 };
 
+/// "cpu", "cuda", "cuda:1" as a device; UsageError for unknown devices and
+/// for CUDA on a machine (or LibTorch build) without it.
+c10::Device parseDevice(const std::string& name);
+
 /// Runs the check. Throws UsageError for impossible requests (no CUDA,
 /// nothing to compare with) and InputError for files that do not fit
 /// (inputs for another signature, a model that fails on the inputs).

@@ -53,6 +53,14 @@ struct FindingRecord {
   std::string message;
 };
 
+/// A device forward's graph holds as a constant (inspector/pinned_devices.h).
+struct DeviceRecord {
+  std::string device;    ///< "cpu", "cuda:0"
+  std::string op;        ///< "aten::arange"; "prim::Constant" for a tensor constant
+  std::string location;  ///< "model.py:9" (base name), or "" when unknown
+  size_t count = 0;
+};
+
 struct Snapshot {
   static constexpr int kFormatVersion = 1;
   std::string model;  ///< base name of the .pt it was taken from
@@ -65,6 +73,9 @@ struct Snapshot {
   /// what a selective LibTorch or mobile build must contain.
   std::vector<std::string> ops;
   std::vector<TensorRecord> parameters;  ///< parameters then buffers, by name
+  /// Pinned devices of forward, sorted by device, op, location: what a CI
+  /// rule for a model served on CUDA can forbid ("cpu").
+  std::vector<DeviceRecord> devices;
   std::vector<FindingRecord> findings;
   std::string inputs;         ///< base name of the --inputs file; "" when none
   std::string inputs_digest;  ///< SHA-1 over the input tensors

@@ -27,6 +27,10 @@ struct AuditOptions {
   std::vector<std::string> inputs;         ///< --inputs FILE.pt (torch.save)
   size_t probes = 9;                       ///< --probe N: variants per input set
   std::string counterexample_dir = ".";    ///< where counterexamples are saved
+  /// --device: the probes run the model and the reference there (inputs
+  /// moved along); a trace that fails there on a device mismatch is a
+  /// trace-baked-device error.
+  std::string device = "cpu";
   std::string command_prefix = "jitscope audit";  ///< for reproduce notes
 };
 
