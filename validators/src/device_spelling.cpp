@@ -1,91 +1,33 @@
 #include "device_spelling.h"
 
-#include <cctype>
-#include <vector>
-
 #include "jitscope/validators/python_source.h"
+#include "python_syntax.h"
 
 namespace jitscope {
 namespace {
 
-// `text` with string contents and comments blanked to spaces (quotes kept),
-// so brackets and keywords are only found in code.
-std::string codeOnly(std::string_view text) {
-  std::string out(text);
-  char quote = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const char c = out[i];
-    if (quote) {
-      if (c == '\\' && i + 1 < out.size()) {
-        out[i] = out[i + 1] = ' ';
-        ++i;
-      } else if (c == quote) {
-        quote = 0;
-      } else if (c != '\n') {
-        out[i] = ' ';
-      }
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '#') {
-      while (i < out.size() && out[i] != '\n') out[i++] = ' ';
-    }
-  }
-  return out;
+bool isString(const SyntaxNode& node) {
+  return node.is("string") || node.is("concatenated_string");
 }
 
-int bracketBalance(std::string_view code) {
-  int depth = 0;
-  for (char c : code) {
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
+// Judges one device expression.
+DeviceSpelling judge(const SyntaxNode& expression) {
+  if (!expression || expression.is("none")) return DeviceSpelling::kAbsent;
+  if (isString(expression)) return DeviceSpelling::kLiteral;
+  if (expression.is("call") && expression.field("function").text() == "torch.device") {
+    const auto args = expression.field("arguments").named();
+    if (!args.empty() && isString(args[0])) return DeviceSpelling::kLiteral;
+    const bool from_tensor = !args.empty() && args[0].text().find(".device") != std::string_view::npos;
+    return from_tensor ? DeviceSpelling::kFromTensor : DeviceSpelling::kVariable;
   }
-  return depth;
-}
-
-std::string trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-bool isIdentifierChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-// The argument starting at `begin` of `code`: up to the next ',' or the
-// closing bracket at depth 0. Returns [begin, end).
-size_t argumentEnd(const std::string& code, size_t begin) {
-  int depth = 0;
-  for (size_t i = begin; i < code.size(); ++i) {
-    const char c = code[i];
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') {
-      if (depth == 0) return i;
-      --depth;
-    }
-    if (c == ',' && depth == 0) return i;
-  }
-  return code.size();
-}
-
-// Judges one device expression (original text, not blanked).
-DeviceSpelling judge(const std::string& expression) {
-  if (expression.empty() || expression == "None") return DeviceSpelling::kAbsent;
-  if (expression.front() == '"' || expression.front() == '\'') return DeviceSpelling::kLiteral;
-  if (expression.rfind("torch.device(", 0) == 0) {
-    const std::string inner = trim(expression.substr(13));
-    if (!inner.empty() && (inner.front() == '"' || inner.front() == '\'')) return DeviceSpelling::kLiteral;
-    return inner.find(".device") != std::string::npos ? DeviceSpelling::kFromTensor : DeviceSpelling::kVariable;
-  }
-  const std::string suffix = ".device";
-  if (expression.size() > suffix.size() &&
-      expression.compare(expression.size() - suffix.size(), suffix.size(), suffix) == 0) {
+  if (expression.is("attribute") && expression.field("attribute").text() == "device") {
     return DeviceSpelling::kFromTensor;
   }
-  // dtypes and other keywords of .to(...) name no device.
-  if (expression.rfind("torch.", 0) == 0 || expression.find('=') != std::string::npos) {
+  // .to(torch.float64), .to(memory_format=...): no device named.
+  if (expression.is("attribute") && expression.text().substr(0, 6) == "torch.") {
     return DeviceSpelling::kAbsent;
   }
+  if (expression.text().find(".device") != std::string_view::npos) return DeviceSpelling::kFromTensor;
   return DeviceSpelling::kVariable;
 }
 
@@ -98,52 +40,41 @@ int rank(DeviceSpelling s) {
   }
 }
 
+void visit(const SyntaxNode& node, DeviceSpellingResult& best, int depth) {
+  if (!node || depth > 200) return;
+  auto offer = [&best](DeviceSpelling spelling, std::string_view expression) {
+    if (rank(spelling) > rank(best.spelling)) best = {spelling, std::string(expression)};
+  };
+  if (node.is("keyword_argument") && node.field("name").text() == "device") {
+    offer(judge(node.field("value")), node.field("value").text());
+  } else if (node.is("call") && node.field("function").is("attribute")) {
+    const std::string_view method = node.field("function").field("attribute").text();
+    if (method == "cpu" || method == "cuda") {
+      offer(DeviceSpelling::kLiteral, method == "cpu" ? ".cpu()" : ".cuda()");
+    } else if (method == "to") {
+      for (const SyntaxNode& arg : node.field("arguments").named()) {
+        if (!arg.is("keyword_argument")) {  // the first positional argument
+          offer(judge(arg), arg.text());
+          break;
+        }
+      }
+    }
+  }
+  for (const SyntaxNode& child : node.named()) visit(child, best, depth + 1);
+}
+
 }  // namespace
 
 DeviceSpellingResult classifyDeviceSpelling(std::string_view statement) {
-  const std::string text(statement);
-  const std::string code = codeOnly(text);
   DeviceSpellingResult best{DeviceSpelling::kAbsent, ""};
-  auto offer = [&best](DeviceSpelling spelling, std::string expression) {
-    if (rank(spelling) > rank(best.spelling)) best = {spelling, std::move(expression)};
-  };
-  for (size_t i = 0; i < code.size(); ++i) {
-    // device=EXPR (a keyword argument, not `device ==`)
-    if (code.compare(i, 6, "device") == 0 && (i == 0 || !isIdentifierChar(code[i - 1]) ) &&
-        (i == 0 || code[i - 1] != '.')) {
-      size_t j = i + 6;
-      while (j < code.size() && code[j] == ' ') ++j;
-      if (j < code.size() && code[j] == '=' && (j + 1 >= code.size() || code[j + 1] != '=')) {
-        const size_t begin = j + 1;
-        const std::string expression = trim(std::string_view(text).substr(begin, argumentEnd(code, begin) - begin));
-        offer(judge(expression), expression);
-      }
-    }
-    // .cpu() / .cuda(...): the device is the call itself.
-    if (code.compare(i, 5, ".cpu(") == 0) offer(DeviceSpelling::kLiteral, ".cpu()");
-    if (code.compare(i, 6, ".cuda(") == 0) offer(DeviceSpelling::kLiteral, ".cuda()");
-    // .to(EXPR, ...): the first positional argument.
-    if (code.compare(i, 4, ".to(") == 0) {
-      const size_t begin = i + 4;
-      const std::string expression = trim(std::string_view(text).substr(begin, argumentEnd(code, begin) - begin));
-      offer(judge(expression), expression);
-    }
-  }
+  const auto syntax = PythonSyntax::parse(std::string(statement));
+  if (!syntax) return {DeviceSpelling::kUnknown, ""};
+  visit(syntax->root(), best, 0);
   return best;
 }
 
 std::string statementAt(const PythonSourceFile& file, size_t line) {
-  std::string text;
-  int depth = 0;
-  for (size_t n = line; n < line + 20; ++n) {
-    const std::string& one = file.line(n);
-    if (n > line && one.empty()) break;  // past the end, or a blank line
-    text += (text.empty() ? "" : "\n") + one;
-    depth += bracketBalance(codeOnly(one));
-    const std::string trimmed = trim(codeOnly(one));
-    if (depth <= 0 && (trimmed.empty() || trimmed.back() != '\\')) break;
-  }
-  return text;
+  return file.statementText(line);
 }
 
 }  // namespace jitscope

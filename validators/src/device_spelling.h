@@ -1,7 +1,6 @@
 // How the user's Python spells the device of a call: the one piece of source
-// reading behind trace-baked-device. Kept behind this small interface so that
-// its implementation (a bracket-aware text scan today) can be swapped for a
-// real parser without touching the check.
+// reading behind trace-baked-device, done on the same tree-sitter syntax as
+// the rest of the audit (python_syntax.h).
 #pragma once
 
 #include <cstddef>
@@ -30,8 +29,7 @@ struct DeviceSpellingResult {
 /// variable, and that over a literal: the check errs towards reporting.
 DeviceSpellingResult classifyDeviceSpelling(std::string_view statement);
 
-/// The text of the call that starts at `line` (1-based) of `file`: that line
-/// and the following ones until its brackets balance (at most 20 lines).
+/// The text of the statement at `line` (1-based) of `file`, all its lines.
 std::string statementAt(const PythonSourceFile& file, size_t line);
 
 }  // namespace jitscope

@@ -61,6 +61,10 @@ class PythonSourceFile {
   bool hasClass(const std::string& class_name) const;
   /// True when `class_name`'s bases mention `base` (e.g. "NamedTuple").
   bool classDerivesFrom(const std::string& class_name, const std::string& base) const;
+  /// The text of the simple statement that starts at `line` (its whole
+  /// span, however many lines its brackets take), or of the innermost one
+  /// holding it; empty when none does.
+  std::string statementText(size_t line) const;
   /// What the file's imports bind each name to: `import numpy as np` gives
   /// np -> numpy, `from math import ceil` gives ceil -> math.ceil.
   const std::map<std::string, std::string>& imports() const { return imports_; }
