@@ -42,6 +42,7 @@ GROUPS = (
     Group("recurrent", "recurrent"),
     Group("pitfalls", "pitfalls.build"),
     Group("nosource", "nosource"),
+    Group("stochastic", "stochastic"),
     Group("ci", "ci"),
     Group("check", "check"),
     Group("detection", "detection"),

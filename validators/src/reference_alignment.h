@@ -5,6 +5,8 @@
 // reference's own IR.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "jitscope/validators/finding.h"
@@ -15,10 +17,12 @@ struct Graph;
 
 namespace jitscope {
 
-class SourceLocator;
-
+/// `local_path` turns a recorded file path into the one findings use, so
+/// that the trace's and the reference's lines meet (SourceLocator's re-rooting,
+/// or the path as recorded under --no-source).
 void alignWithReference(const torch::jit::Graph& traced_inlined,
-                        const torch::jit::Graph& reference_inlined, SourceLocator& locator,
+                        const torch::jit::Graph& reference_inlined,
+                        const std::function<std::string(const std::string&)>& local_path,
                         std::vector<Finding>& out);
 
 }  // namespace jitscope

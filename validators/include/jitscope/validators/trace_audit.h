@@ -23,6 +23,9 @@ struct LoadedModel;
 
 struct AuditOptions {
   std::vector<std::string> source_roots;   ///< --source-root
+  /// --no-source: audit from the IR only, as if the Python source were gone
+  /// (no recorded path or class is looked up).
+  bool no_source = false;
   std::string reference;                   ///< --reference SCRIPTED.pt
   std::vector<std::string> inputs;         ///< --inputs FILE.pt (torch.save)
   size_t probes = 9;                       ///< --probe N: variants per input set
