@@ -43,6 +43,7 @@ GROUPS = (
     Group("pitfalls", "pitfalls.build"),
     Group("nosource", "nosource"),
     Group("stochastic", "stochastic"),
+    Group("helpers", "helpers"),
     Group("ci", "ci"),
     Group("check", "check"),
     Group("detection", "detection"),
