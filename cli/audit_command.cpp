@@ -55,6 +55,7 @@ int runAudit(CommandContext& ctx) {
       "unreadable input.";
   std::string model_path;
   AuditOptions options;
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
   std::string format_name;
   std::string fail_on_name;
   std::string unverified_name;

@@ -63,6 +63,13 @@ std::string describe(const AuditReport& report) {
   return text.empty() ? "  (no findings)\n" : text;
 }
 
+const Finding* findingOf(const AuditReport& report, const std::string& check) {
+  for (const auto& f : report.findings) {
+    if (f.check == check) return &f;
+  }
+  return nullptr;
+}
+
 // A finding of the ground truth's category at its file and line.
 bool flaggedAsExpected(const AuditReport& report, const nlohmann::json& truth) {
   const std::string file = canonicalPath(truth["source"].get<std::string>());
@@ -254,15 +261,24 @@ class MyCell(nn.Module):
   EXPECT_NE(report.verdict(), Verdict::kClean) << describe(report);
 }
 
-// Dropout and batch norm in training mode: traced so by mistake (a
-// warning), or asked for in an eval-mode model on purpose (a note at most).
-const Finding* findingOf(const AuditReport& report, const std::string& check) {
-  for (const auto& f : report.findings) {
-    if (f.check == check) return &f;
+// Without the source: `q, k, v = self._heads(a), self._heads(b),
+// self._heads(c)` records the same ops three times at _heads' line under one
+// stack, but the copies are independent: a repeated call, not an unrolled
+// loop. The loops of recurrent.py and rowscan are still found.
+TEST(AuditWithoutSource, RepeatedCallOnOneLineIsNotAnUnrolledLoop) {
+  AuditOptions options;
+  options.no_source = true;
+  const AuditReport bert = auditModel(loadModel(testing::fixture("bert_tiny.traced.pt")), options);
+  EXPECT_EQ(findingOf(bert, "trace-unrolled-loop"), nullptr) << describe(bert);
+  EXPECT_EQ(bert.verdict(), Verdict::kUnverified) << describe(bert);
+  for (const char* lossy : {"recurrent.traced.pt", "nosource/rowscan.traced.pt"}) {
+    const AuditReport report = auditModel(loadModel(testing::fixture(lossy)), options);
+    EXPECT_NE(findingOf(report, "trace-unrolled-loop"), nullptr) << lossy << "\n" << describe(report);
   }
-  return nullptr;
 }
 
+// Dropout and batch norm in training mode: traced so by mistake (a
+// warning), or asked for in an eval-mode model on purpose (a note at most).
 TEST(AuditTrainingMode, DropoutTracedInTrainingModeIsAWarning) {
   const AuditReport report = auditModel(loadModel(testing::fixture("pitfalls/dropout_train.traced.pt")),
                                         {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
@@ -313,6 +329,7 @@ TEST(AuditMerge, ReferenceNoteIsKeptOncePerLine) {
   options.reference = testing::fixture("helpers/four_gates.scripted.pt");
   options.counterexample_dir = ::testing::TempDir();
   const AuditReport report = auditModel(loadModel(testing::fixture("helpers/four_gates.traced.pt")), options);
+  EXPECT_EQ(report.probes_run, 0u) << "kGivenOnly: no inputs given, no probes";
   const Finding* branch = findingOf(report, "trace-data-dependent-branch");
   ASSERT_NE(branch, nullptr) << describe(report);
   EXPECT_EQ(std::count_if(branch->notes.begin(), branch->notes.end(),
@@ -327,6 +344,7 @@ TEST(AuditProbeInputs, DerivedFromTheArchiveWhenNoneAreGiven) {
   AuditOptions options;
   options.no_source = true;
   options.reference = testing::fixture("my_cell.scripted.pt");
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
   options.counterexample_dir = ::testing::TempDir();
   const AuditReport report = auditModel(loadModel(testing::fixture("my_cell.traced.pt")), options);
   EXPECT_GT(report.probes_run, 0u);
@@ -340,6 +358,7 @@ TEST(AuditProbeInputs, StoredByTorch2AreUsedForTheirShapes) {
   AuditOptions options;
   options.no_source = true;
   options.reference = torch2 + "my_cell.scripted.pt";
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
   options.counterexample_dir = ::testing::TempDir();
   const AuditReport report = auditModel(loadModel(torch2 + "my_cell.traced.pt"), options);
   EXPECT_GT(report.probes_run, 0u);

@@ -139,6 +139,7 @@ struct LineOps {
   SourceLocation location;
   std::string module_path;
   std::vector<std::string> kinds;
+  std::vector<const torch::jit::Node*> nodes;  ///< one per entry of `kinds`
   std::string first_text;
 };
 
@@ -190,7 +191,12 @@ void collect(const torch::jit::Block& block, std::map<std::string, LineOps>& lin
       continue;
     }
     if (isBookkeeping(kind)) continue;
-    const std::string key = source.module_path + "\n" + source.location.str();
+    // Keyed by the whole recorded stack, not only the innermost line: a
+    // module called from two lines of its parent (or a helper called twice)
+    // records the same ops at the same line, but under different call
+    // sites. An unrolled loop repeats the same stack.
+    std::string key = source.module_path + "\n" + source.location.str();
+    for (const auto& frame : source.stack) key += fmt::format("\n{}:{}", frame.file, frame.line);
     LineOps& ops = lines[key];
     if (ops.kinds.empty()) {
       ops.location = source.location;
@@ -198,7 +204,50 @@ void collect(const torch::jit::Block& block, std::map<std::string, LineOps>& lin
       ops.first_text = nodeLine(*node);
     }
     ops.kinds.push_back(kind);
+    ops.nodes.push_back(node);
   }
+}
+
+// Note [Loop or repeated call]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// k copies of the same ops under one stack come from a loop, or from one
+// line that calls the same helper several times (`q, k, v = self._heads(a),
+// self._heads(b), self._heads(c)`). A loop leaves one of three marks, a
+// repeated call none:
+//  - carried: a copy reads a value an earlier copy made (acc = acc * 0.5 + ...,
+//    a recurrent state);
+//  - indexed: the copies differ in a constant input (x[i] is
+//    aten::select(x, 0, i) with i = 0, 1, 2, ...);
+//  - pieces: the copies read different outputs of one node (for t in
+//    x.unbind(0), for a, b in zip(*x.split(...))).
+// Returns which, or "" for a repeated call: not reported.
+std::string loopEvidence(const std::vector<const torch::jit::Node*>& nodes, size_t period) {
+  const size_t copies = nodes.size() / period;
+  std::map<const torch::jit::Node*, size_t> copy_of;
+  for (size_t i = 0; i < nodes.size(); ++i) copy_of[nodes[i]] = i / period;
+  for (size_t i = period; i < nodes.size(); ++i) {
+    for (const torch::jit::Value* input : nodes[i]->inputs()) {
+      const auto it = copy_of.find(input->node());
+      if (it != copy_of.end() && it->second < i / period) return "each repetition reads the one before it";
+    }
+  }
+  for (size_t j = 1; j < copies; ++j) {
+    for (size_t i = 0; i < period; ++i) {
+      const torch::jit::Node* first = nodes[i];
+      const torch::jit::Node* other = nodes[j * period + i];
+      if (first->inputs().size() != other->inputs().size()) continue;
+      for (size_t n = 0; n < first->inputs().size(); ++n) {
+        const torch::jit::Value* a = first->input(n);
+        const torch::jit::Value* b = other->input(n);
+        if (a == b) continue;
+        const auto ca = torch::jit::toIValue(a);
+        const auto cb = torch::jit::toIValue(b);
+        if (ca && cb && !(*ca == *cb)) return "the repetitions differ in a constant (an index)";
+        if (a->node() == b->node()) return "the repetitions read different pieces of one value";
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -209,6 +258,8 @@ void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding
   for (const auto& [key, ops] : lines) {
     const size_t period = repetitionPeriod(ops.kinds);
     if (period == 0) continue;
+    const std::string evidence = loopEvidence(ops.nodes, period);
+    if (evidence.empty()) continue;  // the same helper called several times
     Finding finding;
     finding.check = "trace-unrolled-loop";
     finding.severity = Severity::kWarning;
@@ -221,6 +272,7 @@ void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding
     finding.node = ops.first_text;
     finding.notes.push_back(fmt::format("repeated ops: {}", fmt::join(std::vector<std::string>(
         ops.kinds.begin(), ops.kinds.begin() + static_cast<long>(period)), ", ")));
+    finding.notes.push_back("a loop, not a repeated call: " + evidence);
     finding.notes.push_back("if the trip count depends on the input's size or data, the traced "
                             "model runs the wrong number of iterations; pass --source-root to "
                             "see the loop itself");

@@ -24,8 +24,8 @@ void checkTrainingModeOps(const torch::jit::Module& module,
                           std::vector<Finding>& out);
 
 /// Evidence for when the Python source cannot be read: the same sequence of
-/// ops recorded k >= 2 times from one line of one module instance (an
-/// unrolled loop), and tensor constants recorded at a line of user code
+/// ops recorded k >= 2 times from one line of one module instance under one
+/// recorded call stack (an unrolled loop), and tensor constants recorded at a line of user code
 /// (values baked in from the example).
 void checkTraceWithoutSource(const torch::jit::Graph& inlined_traced_graph,
                              std::vector<Finding>& out);

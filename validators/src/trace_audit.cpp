@@ -182,7 +182,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     for (const auto& file : options.inputs) sets.push_back(readInputFile(file, module).args);
     if (!options.inputs.empty()) {
       report.probe_inputs = "the files given with --inputs";
-    } else {
+    } else if (options.probe_inputs == ProbeInputSource::kGivenOrDerived) {
       // No inputs given: the archive's stored example inputs, else ones
       // derived from what it records (probe_inputs.h).
       ProbeInputs derived = probeInputsFor(model.archive.path, module, *reference.module);
