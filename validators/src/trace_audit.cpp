@@ -98,51 +98,41 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     return file ? file->path() : recorded;
   };
 
+  // Under --no-source: no recorded line is mapped to a file.
+  const TraceLines trace = options.no_source ? TraceLines() : TraceLines(*traced_graph, locator);
+
   // 1. Static: the Python behind every traced module's forward. A scripted
   // model keeps its control flow, so only traced (or undecidable) parts are
   // read.
   if (report.provenance != Provenance::kScripted) {
+    SourceAnalyzer analyzer(locator, trace, findings);
     std::vector<std::string> unreadable;
-    if (options.no_source) {
-      for (const auto& entry : module.named_modules()) {
-        const std::string type = cleanTypeName(entry.value.type()->name()->qualifiedName());
-        if (isLibraryType(type) || !entry.value.find_method("forward")) continue;
-        if (collectProvenance(*entry.value.get_method("forward").graph()).verdict() ==
-            Provenance::kScripted) {
-          continue;
-        }
+    for (const auto& entry : module.named_modules()) {
+      const std::string type = cleanTypeName(entry.value.type()->name()->qualifiedName());
+      if (isLibraryType(type)) continue;
+      const auto method = entry.value.find_method("forward");
+      if (!method) continue;
+      const auto evidence = collectProvenance(*method->graph());
+      if (evidence.verdict() == Provenance::kScripted) continue;
+      auto file = options.no_source ? nullptr : locator.fileForClass(type);
+      const std::string class_name = type.substr(type.rfind('.') + 1);
+      if (!file) {
         unreadable.push_back(type);
+        continue;
       }
-    } else {
-      const TraceLines trace(*traced_graph, locator);
-      SourceAnalyzer analyzer(locator, trace, findings);
-      for (const auto& entry : module.named_modules()) {
-        const std::string type = cleanTypeName(entry.value.type()->name()->qualifiedName());
-        if (isLibraryType(type)) continue;
-        const auto method = entry.value.find_method("forward");
-        if (!method) continue;
-        const auto evidence = collectProvenance(*method->graph());
-        if (evidence.verdict() == Provenance::kScripted) continue;
-        auto file = locator.fileForClass(type);
-        const std::string class_name = type.substr(type.rfind('.') + 1);
-        if (!file) {
-          unreadable.push_back(type);
-          continue;
-        }
-        // A class without its own forward inherits one (nn.Sequential's).
-        const auto forward = file->findMethod(class_name, "forward");
-        if (!forward) continue;
-        analyzer.analyze(*forward, factsOf(entry.value, entry.name), entry.name.empty());
-      }
-      // Free functions the trace ran through (helpers called from forward).
-      for (const auto& frame : trace.userFrames()) {
-        auto file = locator.fileForRecordedPath(frame.file);
-        if (!file) continue;
-        auto function = file->functionContaining(frame.line);
-        if (function && function->class_name.empty()) analyzer.analyze(*function, ModuleFacts{}, false);
-      }
-      report.functions_analyzed = analyzer.functionsAnalyzed();
+      // A class without its own forward inherits one (nn.Sequential's).
+      const auto forward = file->findMethod(class_name, "forward");
+      if (!forward) continue;
+      analyzer.analyze(*forward, factsOf(entry.value, entry.name), entry.name.empty());
     }
+    // Free functions the trace ran through (helpers called from forward).
+    for (const auto& frame : trace.userFrames()) {
+      auto file = locator.fileForRecordedPath(frame.file);
+      if (!file) continue;
+      auto function = file->functionContaining(frame.line);
+      if (function && function->class_name.empty()) analyzer.analyze(*function, ModuleFacts{}, false);
+    }
+    report.functions_analyzed = analyzer.functionsAnalyzed();
     const bool missing = !unreadable.empty() || !locator.missingPaths().empty();
     if (missing) {
       // A note, not a warning: nothing was found lost. The verdict says
