@@ -353,6 +353,20 @@ TEST(AuditProbeInputs, DerivedFromTheArchiveWhenNoneAreGiven) {
   EXPECT_NE(findingOf(report, "trace-diverges-from-reference"), nullptr) << describe(report);
 }
 
+// forward(x, n) with `for _ in range(int(n))`: n must be a one-element
+// tensor beside a [3, 4] x. The derived set proves the unrolled loop.
+TEST(AuditProbeInputs, EachUndescribedTensorIsGuessedOnItsOwn) {
+  AuditOptions options;
+  options.no_source = true;
+  options.reference = testing::fixture("pitfalls/loop_range_int.scripted.pt");
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
+  options.counterexample_dir = ::testing::TempDir();
+  const AuditReport report = auditModel(loadModel(testing::fixture("pitfalls/loop_range_int.traced.pt")), options);
+  EXPECT_GT(report.probes_run, 0u) << report.probe_inputs;
+  EXPECT_NE(report.probe_inputs.find("x: [3, 4] float32"), std::string::npos) << report.probe_inputs;
+  EXPECT_NE(report.probe_inputs.find("n: [] "), std::string::npos) << report.probe_inputs;
+}
+
 TEST(AuditProbeInputs, StoredByTorch2AreUsedForTheirShapes) {
   const std::string torch2 = std::string(JITSCOPE_SOURCE_DIR) + "/tests/data/torch2/";
   AuditOptions options;

@@ -126,10 +126,36 @@ std::optional<Shape> fromUses(const Value* input, const IValue& self) {
   return std::nullopt;
 }
 
-// Shapes tried, in order, for a tensor that nothing recorded a shape for.
-const std::vector<std::vector<int64_t>>& guesses() {
-  static const std::vector<std::vector<int64_t>> shapes = {{3, 4}, {4}, {2, 3, 4}, {2, 3, 8, 8}};
+// Shapes and dtypes tried, in order, for a tensor that nothing recorded a
+// shape for.
+const std::vector<std::pair<std::vector<int64_t>, c10::ScalarType>>& guesses() {
+  using c10::ScalarType;
+  static const std::vector<std::pair<std::vector<int64_t>, ScalarType>> shapes = {
+      {{3, 4}, ScalarType::Float}, {{4}, ScalarType::Float},     {{2, 3, 4}, ScalarType::Float},
+      {{2, 3, 8, 8}, ScalarType::Float}, {{}, ScalarType::Float}, {{3, 4}, ScalarType::Long},
+      {{4}, ScalarType::Long},   {{}, ScalarType::Long}};
   return shapes;
+}
+
+// Which guess each argument takes, attempt by attempt: all undescribed
+// tensors on the first guess; then, with two or more of them, each one
+// alone on every other guess while the others keep the first (a 0-dim
+// count beside a [3, 4] input); then all alike on each other guess.
+std::vector<std::vector<size_t>> attempts(const std::vector<bool>& undescribed) {
+  const size_t n = undescribed.size();
+  size_t count = 0;
+  for (bool u : undescribed) count += u;
+  std::vector<std::vector<size_t>> out = {std::vector<size_t>(n, 0)};
+  if (count == 0) return out;
+  for (size_t i = 0; i < n && count >= 2; ++i) {
+    if (!undescribed[i]) continue;
+    for (size_t g = 1; g < guesses().size(); ++g) {
+      out.emplace_back(n, 0);
+      out.back()[i] = g;
+    }
+  }
+  for (size_t g = 1; g < guesses().size(); ++g) out.emplace_back(n, g);
+  return out;
 }
 
 at::Tensor randomTensor(const Shape& shape, at::Generator& generator) {
@@ -262,38 +288,34 @@ ProbeInputs probeInputsFor(const std::string& archive_path, const torch::jit::Mo
   }
 
   std::string last_error;
-  for (const auto dtype : {c10::ScalarType::Float, c10::ScalarType::Long}) {
-    for (const auto& guess : guesses()) {
-      auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
-      std::vector<IValue> args;
-      std::vector<std::string> described;
-      bool guessed = false;
-      for (size_t i = 0; i < shapes.size(); ++i) {
-        const std::string& name = schema.arguments()[i + 1].name();
-        if (values[i]) {
-          args.push_back(*values[i]);
-          std::ostringstream text;
-          text << *values[i];
-          described.push_back(fmt::format("{} = {}", name, text.str()));
-          continue;
-        }
-        guessed = guessed || !shapes[i];
-        const Shape shape = shapes[i] ? *shapes[i] : Shape{guess, dtype, 10, "a guess: nothing recorded its shape"};
-        args.push_back(randomTensor(shape, generator));
-        described.push_back(fmt::format("{}: [{}] {} ({})", name, fmt::join(shape.sizes, ", "),
-                                        dtypeName(shape.dtype), shape.from));
-      }
-      if (!runs(traced, args, last_error) || !runs(reference, args, last_error)) {
-        if (!guessed) break;  // nothing to vary
+  std::vector<bool> undescribed(shapes.size());
+  for (size_t i = 0; i < shapes.size(); ++i) undescribed[i] = !values[i] && !shapes[i];
+  for (const auto& attempt : attempts(undescribed)) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
+    std::vector<IValue> args;
+    std::vector<std::string> described;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      const std::string& name = schema.arguments()[i + 1].name();
+      if (values[i]) {
+        args.push_back(*values[i]);
+        std::ostringstream text;
+        text << *values[i];
+        described.push_back(fmt::format("{} = {}", name, text.str()));
         continue;
       }
-      result.origin = ProbeInputs::Origin::kDerived;
-      result.args = std::move(args);
-      result.description = fmt::format("random (seed 0), shaped from what the archive records: {}",
-                                       fmt::join(described, "; "));
-      if (!stored_problem.empty()) result.description += "; " + stored_problem;
-      return result;
+      const auto& [sizes, dtype] = guesses()[attempt[i]];
+      const Shape shape = shapes[i] ? *shapes[i] : Shape{sizes, dtype, 10, "a guess: nothing recorded its shape"};
+      args.push_back(randomTensor(shape, generator));
+      described.push_back(fmt::format("{}: [{}] {} ({})", name, fmt::join(shape.sizes, ", "),
+                                      dtypeName(shape.dtype), shape.from));
     }
+    if (!runs(traced, args, last_error) || !runs(reference, args, last_error)) continue;
+    result.origin = ProbeInputs::Origin::kDerived;
+    result.args = std::move(args);
+    result.description = fmt::format("random (seed 0), shaped from what the archive records: {}",
+                                     fmt::join(described, "; "));
+    if (!stored_problem.empty()) result.description += "; " + stored_problem;
+    return result;
   }
   result.description = fmt::format("none: no derived input ran on both models (last error: {}); pass --inputs",
                                     last_error);
