@@ -1,6 +1,6 @@
 // jitscope audit MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N]
 //                      [--source-root DIR ...] [--format text|json|sarif|junit]
-//                      [--fail-on note|warning|error]
+//                      [--fail-on note|warning|error] [--unverified pass|fail] [--no-source]
 #include <string>
 #include <vector>
 
@@ -25,25 +25,43 @@ Severity parseSeverity(const std::string& name) {
   throw UsageError(fmt::format("unknown --fail-on level '{}'; use note, warning or error", name));
 }
 
+UnverifiedPolicy parseUnverified(const std::string& name) {
+  if (name == "pass") return UnverifiedPolicy::kPass;
+  if (name == "fail") return UnverifiedPolicy::kFail;
+  throw UsageError(fmt::format("unknown --unverified policy '{}'; use pass or fail", name));
+}
+
 }  // namespace
 
 int runAudit(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
       "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--device cpu|cuda]\n"
-      "                      [--source-root DIR ...]\n"
-      "                      [--format text|json|sarif|junit] [--fail-on note|warning|error]";
+      "                      [--source-root DIR ...] [--no-source]\n"
+      "                      [--format text|json|sarif|junit] [--fail-on note|warning|error]\n"
+      "                      [--unverified pass|fail]";
   syntax.description =
       "Find behaviour that torch.jit.trace lost: data-dependent branches frozen to one\n"
       "side, loops unrolled to the example's length, values baked in from .item(),\n"
       "shapes or Python state, modules traced in training mode. Reads the Python source\n"
       "recorded in the archive (or under --source-root), aligns with a scripted\n"
       "--reference, and with --inputs runs both on variants of the inputs to prove a\n"
-      "divergence with a saved counterexample. Checks: docs/checks/.";
+      "divergence with a saved counterexample. With --reference and no --inputs, the\n"
+      "probes use the example inputs the archive stores (torch 2.x), else seeded random\n"
+      "inputs shaped from what it records (the ops that consume each input). --no-source\n"
+      "audits from the IR alone. Checks: docs/checks/.\n"
+      "\n"
+      "Verdict: lossy (a warning or error), unverified (part of the traced code could\n"
+      "not be checked from its source, nothing found lost), or clean. Exit status: 1\n"
+      "when a finding reaches --fail-on; an unverified verdict exits 0 unless\n"
+      "--unverified fail (or --fail-on note, which its notes reach); 2 usage; 3\n"
+      "unreadable input.";
   std::string model_path;
   AuditOptions options;
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
   std::string format_name;
   std::string fail_on_name;
+  std::string unverified_name;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "traced TorchScript file (.pt)");
   syntax.options.add_options()
       ("reference,r", po::value(&options.reference), "scripted export of the same model")
@@ -51,9 +69,12 @@ int runAudit(CommandContext& ctx) {
       ("probe", po::value(&options.probes)->default_value(9), "input variants to try per input set")
       ("source-root,s", po::value(&options.source_roots)->multitoken(), "folder holding the model's Python sources")
       ("device,d", po::value(&options.device)->default_value("cpu"), "run the probes there: cpu or cuda[:N]")
+      ("no-source", po::bool_switch(&options.no_source), "audit from the IR only, as if the Python source were gone")
       ("counterexample-dir", po::value(&options.counterexample_dir)->default_value("."), "where counterexamples are saved")
       ("format,f", po::value(&format_name)->default_value("text"), "text, json, sarif or junit")
-      ("fail-on", po::value(&fail_on_name)->default_value("warning"), "exit 1 at this severity: note, warning, error");
+      ("fail-on", po::value(&fail_on_name)->default_value("warning"), "exit 1 at this severity: note, warning, error")
+      ("unverified", po::value(&unverified_name)->default_value("pass"),
+       "exit status of an unverified verdict: pass (0) or fail (1)");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
@@ -63,6 +84,7 @@ int runAudit(CommandContext& ctx) {
     throw UsageError("--device runs the probes there, so it needs --reference and --inputs");
   }
   (void)parseDevice(options.device);  // no CUDA here: check's usage error, before any work
+  const UnverifiedPolicy unverified = parseUnverified(unverified_name);
   if (!options.inputs.empty() && options.reference.empty()) {
     throw UsageError("--inputs needs --reference: the probes compare the trace with a scripted export");
   }
@@ -73,9 +95,9 @@ int runAudit(CommandContext& ctx) {
     case AuditFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;
     case AuditFormat::kJson: writeOutput(renderAuditJson(report)); break;
     case AuditFormat::kSarif: writeOutput(renderAuditSarif(report)); break;
-    case AuditFormat::kJunit: writeOutput(renderAuditJunit(report, fail_on)); break;
+    case AuditFormat::kJunit: writeOutput(renderAuditJunit(report, fail_on, unverified)); break;
   }
-  return toInt(report.reaches(fail_on) ? ExitCode::kFindings : ExitCode::kOk);
+  return toInt(report.fails(fail_on, unverified) ? ExitCode::kFindings : ExitCode::kOk);
 }
 
 }  // namespace jitscope::cli

@@ -44,6 +44,8 @@ GROUPS = (
     Group("zoo_audit", "zoo_audit"),
     Group("nosource", "nosource"),
     Group("devices", "devices"),
+    Group("stochastic", "stochastic"),
+    Group("helpers", "helpers"),
     Group("ci", "ci"),
     Group("check", "check"),
     Group("detection", "detection"),

@@ -29,9 +29,11 @@ std::string renderAuditJson(const AuditReport& report) {
   }
   ordered_json out{{"file", report.file},
                    {"provenance", std::string(toString(report.provenance))},
-                   {"verdict", report.lossy() ? "lossy" : "clean"},
+                   {"verdict", std::string(toString(report.verdict()))},
                    {"functions_analyzed", report.functions_analyzed},
                    {"probes_run", report.probes_run},
+                   {"probe_inputs", report.probe_inputs.empty() ? ordered_json(nullptr)
+                                                               : ordered_json(report.probe_inputs)},
                    {"findings", findings}};
   return out.dump(2) + "\n";
 }
@@ -70,18 +72,31 @@ std::string renderAuditSarif(const AuditReport& report) {
                                          {"informationUri", "https://example.invalid/jitscope"},
                                          {"rules", rules}}}}},
                    {"artifacts", ordered_json::array({{{"location", {{"uri", sarifUri(report.file)}}}}})},
-                   {"results", results}};
+                   {"results", results},
+                   // SARIF's property bag: the verdict as the text and JSON show it.
+                   {"properties", {{"verdict", std::string(toString(report.verdict()))}}}};
   ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},
                    {"runs", ordered_json::array({run})}};
   return out.dump(2) + "\n";
 }
 
-std::string renderAuditJunit(const AuditReport& report, Severity fail_on) {
+std::string renderAuditJunit(const AuditReport& report, Severity fail_on,
+                             UnverifiedPolicy unverified) {
   std::string cases;
   size_t failures = 0;
+  const bool unverified_fails =
+      unverified == UnverifiedPolicy::kFail && report.verdict() == Verdict::kUnverified;
   for (const auto& check : allChecks()) {
     std::string body;
+    if (unverified_fails && !atLeast(Severity::kNote, fail_on) &&
+        std::string_view(check.name) == "audit-source-unavailable") {
+      ++failures;
+      body += fmt::format("      <failure type=\"unverified\" message=\"{}\">{}: {}</failure>\n",
+                          "part of the traced code could not be checked from its Python source",
+                          xmlEscape(report.file),
+                          "verdict unverified, and --unverified fail was given");
+    }
     for (const auto& f : report.findings) {
       if (f.check != check.name || !atLeast(f.severity, fail_on)) continue;
       ++failures;
@@ -95,8 +110,9 @@ std::string renderAuditJunit(const AuditReport& report, Severity fail_on) {
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" "
-      "tests=\"{}\" failures=\"{}\" errors=\"0\">\n{}  </testsuite>\n</testsuites>\n",
-      xmlEscape(report.file), allChecks().size(), failures, cases);
+      "tests=\"{}\" failures=\"{}\" errors=\"0\">\n    <properties>\n      <property "
+      "name=\"verdict\" value=\"{}\"/>\n    </properties>\n{}  </testsuite>\n</testsuites>\n",
+      xmlEscape(report.file), allChecks().size(), failures, toString(report.verdict()), cases);
 }
 
 }  // namespace jitscope

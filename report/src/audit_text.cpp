@@ -33,6 +33,7 @@ std::string_view severityColor(Severity severity) {
 std::string renderAuditText(const AuditReport& report, bool color) {
   std::string out;
   size_t counts[3] = {0, 0, 0};
+  if (!report.probe_inputs.empty()) out += fmt::format("note: probe inputs: {}\n", report.probe_inputs);
   for (const auto& f : report.findings) {
     ++counts[static_cast<int>(f.severity)];
     const std::string where = f.location.known() ? f.location.str() : report.file;
@@ -57,13 +58,16 @@ std::string renderAuditText(const AuditReport& report, bool color) {
     for (const auto& note : f.notes) out += fmt::format("note: {}\n", note);
     if (!f.node.empty()) out += fmt::format("note: IR node: {}\n", f.node);
   }
-  const bool lossy = report.lossy();
+  const Verdict verdict = report.verdict();
+  const std::string_view verdict_color = verdict == Verdict::kLossy        ? "1;31"
+                                         : verdict == Verdict::kUnverified ? "1;33"
+                                                                           : "1;32";
   out += fmt::format("{}: {} model, {} error{}, {} warning{}, {} note{} ({} function{} read{}) — {}\n",
                      report.file, toString(report.provenance), counts[2], counts[2] == 1 ? "" : "s",
                      counts[1], counts[1] == 1 ? "" : "s", counts[0], counts[0] == 1 ? "" : "s",
                      report.functions_analyzed, report.functions_analyzed == 1 ? "" : "s",
                      report.probes_run ? fmt::format(", {} probes run", report.probes_run) : "",
-                     paint(color, lossy ? "1;31" : "1;32", lossy ? "lossy" : "clean"));
+                     paint(color, verdict_color, toString(verdict)));
   return out;
 }
 

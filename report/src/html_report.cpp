@@ -44,7 +44,7 @@ std::string summarySection(const HtmlReportInput& in) {
   if (!info.modules.empty()) {
     for (const auto& m : info.modules.front().methods) methods += fmt::format("<li><code>{}</code></li>", xmlEscape(m.schema));
   }
-  const std::string verdict = in.audit.lossy() ? "lossy" : "clean";
+  const std::string verdict(toString(in.audit.verdict()));
   std::string diff_badge;
   if (in.diff) {
     diff_badge = in.diff->same() ? "<span class=\"badge pass\">same as snapshot</span>"
@@ -200,6 +200,7 @@ pre { background: var(--bg2); padding: .5em .8em; overflow-x: auto; margin: .4em
 .badge.lossy, .badge.fail { background: #ffebe9; color: var(--red); }
 .badge.clean, .badge.pass { background: #dafbe1; color: var(--green); }
 .badge.neutral { background: #ddf4ff; color: var(--blue); }
+.badge.unverified { background: #fff8c5; color: #7d4e00; }
 ol.findings { padding-left: 1.5em; }
 li.finding { margin: .8em 0; }
 li.finding .sev { font-weight: 700; text-transform: uppercase; font-size: .8em; }

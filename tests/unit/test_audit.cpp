@@ -8,9 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <torch/csrc/jit/serialization/pickle.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <iterator>
 
 #include "fixtures.h"
@@ -60,6 +63,13 @@ std::string describe(const AuditReport& report) {
   return text.empty() ? "  (no findings)\n" : text;
 }
 
+const Finding* findingOf(const AuditReport& report, const std::string& check) {
+  for (const auto& f : report.findings) {
+    if (f.check == check) return &f;
+  }
+  return nullptr;
+}
+
 // A finding of the ground truth's category at its file and line.
 bool flaggedAsExpected(const AuditReport& report, const nlohmann::json& truth) {
   const std::string file = canonicalPath(truth["source"].get<std::string>());
@@ -86,6 +96,25 @@ TEST_P(TracedPitfall, MatchesGroundTruthWithReference) {
         << describe(report);
   } else {
     EXPECT_FALSE(report.lossy()) << "clean control flagged:\n" << describe(report);
+  }
+  // Several reference nodes at one line back the kept finding once each.
+  for (const auto& f : report.findings) {
+    std::set<std::string> distinct(f.notes.begin(), f.notes.end());
+    EXPECT_EQ(distinct.size(), f.notes.size()) << "repeated notes at " << f.location.str();
+  }
+}
+
+// With the source gone, a file is lossy only on IR evidence; the rest are
+// unverified, never clean: nothing of their Python was checked.
+TEST_P(TracedPitfall, WithoutSourceNothingIsClean) {
+  const Case& c = GetParam();
+  AuditOptions options = optionsFor(c, false);
+  options.no_source = true;
+  const AuditReport report = auditModel(loadModel(testing::fixture("pitfalls/" + c.file)), options);
+  EXPECT_NE(report.verdict(), Verdict::kClean) << describe(report);
+  EXPECT_EQ(report.functions_analyzed, 0u);
+  if (!c.truth["lossy"].get<bool>()) {
+    EXPECT_EQ(report.verdict(), Verdict::kUnverified) << "clean control flagged:\n" << describe(report);
   }
 }
 
@@ -164,6 +193,196 @@ TEST(Audit, ClassicTracedCellIsLossyAtTheGate) {
   ASSERT_TRUE(report.lossy()) << describe(report);
   EXPECT_EQ(report.findings.front().check, "trace-data-dependent-branch");
   EXPECT_EQ(report.findings.front().module_path, "dg");
+}
+
+TEST(AuditVerdict, CleanOnlyWhenEverythingTracedWasRead) {
+  AuditReport report;
+  EXPECT_EQ(report.verdict(), Verdict::kClean);
+  report.source_complete = false;
+  EXPECT_EQ(report.verdict(), Verdict::kUnverified);
+  EXPECT_FALSE(report.fails(Severity::kWarning, UnverifiedPolicy::kPass));
+  EXPECT_TRUE(report.fails(Severity::kWarning, UnverifiedPolicy::kFail));
+  Finding warning;
+  warning.severity = Severity::kWarning;
+  report.findings.push_back(warning);
+  EXPECT_EQ(report.verdict(), Verdict::kLossy);
+  EXPECT_FALSE(report.fails(Severity::kError, UnverifiedPolicy::kFail)) << "lossy is not unverified";
+}
+
+TEST(AuditVerdict, ModelWithoutItsSourceIsUnverifiedAndItsIrFindingsStay) {
+  const AuditReport affine = auditModel(loadModel(testing::fixture("nosource/affine.traced.pt")), {});
+  EXPECT_EQ(affine.verdict(), Verdict::kUnverified) << describe(affine);
+  ASSERT_EQ(affine.findings.size(), 1u) << describe(affine);
+  EXPECT_EQ(affine.findings[0].check, "audit-source-unavailable");
+  EXPECT_EQ(affine.findings[0].severity, Severity::kNote);
+  const AuditReport rowscan = auditModel(loadModel(testing::fixture("nosource/rowscan.traced.pt")), {});
+  EXPECT_EQ(rowscan.verdict(), Verdict::kLossy) << describe(rowscan);
+}
+
+TEST(AuditVerdict, NoSourceReadsNothingEvenWhereTheSourceExists) {
+  AuditOptions options;
+  options.no_source = true;
+  const AuditReport report = auditModel(loadModel(testing::fixture("my_cell.traced.pt")), options);
+  EXPECT_EQ(report.functions_analyzed, 0u);
+  EXPECT_EQ(report.verdict(), Verdict::kUnverified) << describe(report);
+  for (const auto& f : report.findings) EXPECT_TRUE(f.source_line.empty()) << f.location.str();
+}
+
+// A forward found under --source-root with text the Python parser cannot
+// read gets an audit-source-unavailable note; the verdict must not be clean.
+// (An assignment expression, which TorchScript's parser rejected, is read
+// now: the branch on it is found.)
+TEST(AuditVerdict, FunctionThatDoesNotParseLeavesTheModelUnverified) {
+  const std::string root = ::testing::TempDir() + "/unparsable_source";
+  std::filesystem::create_directories(root + "/jitscope_fixtures");
+  std::ofstream(root + "/jitscope_fixtures/classic.py") << R"(import torch
+from torch import nn
+
+
+class MyDecisionGate(nn.Module):
+    def forward(self, x):
+        y = x $ 2
+        if (total := x.sum()) > 0:
+            return x
+        return -x
+
+
+class MyCell(nn.Module):
+    def forward(self, x, h):
+        return torch.tanh(self.linear(x) + h)
+)";
+  AuditOptions options;
+  options.source_roots = {root};
+  const AuditReport report = auditModel(loadModel(testing::fixture("my_cell.traced.pt")), options);
+  bool could_not_analyze = false;
+  for (const auto& f : report.findings) {
+    could_not_analyze = could_not_analyze || (f.check == "audit-source-unavailable" &&
+                                              f.message.find("could not read") != std::string::npos);
+  }
+  ASSERT_TRUE(could_not_analyze) << describe(report);
+  EXPECT_NE(report.verdict(), Verdict::kClean) << describe(report);
+}
+
+// Without the source: `q, k, v = self._heads(a), self._heads(b),
+// self._heads(c)` records the same ops three times at _heads' line under one
+// stack, but the copies are independent: a repeated call, not an unrolled
+// loop. The loops of recurrent.py and rowscan are still found.
+TEST(AuditWithoutSource, RepeatedCallOnOneLineIsNotAnUnrolledLoop) {
+  AuditOptions options;
+  options.no_source = true;
+  const AuditReport bert = auditModel(loadModel(testing::fixture("bert_tiny.traced.pt")), options);
+  EXPECT_EQ(findingOf(bert, "trace-unrolled-loop"), nullptr) << describe(bert);
+  // What remains is real: zeros_like pinned to cpu (trace-baked-device).
+  for (const auto& f : bert.findings) {
+    if (f.severity >= Severity::kWarning) EXPECT_EQ(f.check, "trace-baked-device") << describe(bert);
+  }
+  for (const char* lossy : {"recurrent.traced.pt", "nosource/rowscan.traced.pt"}) {
+    const AuditReport report = auditModel(loadModel(testing::fixture(lossy)), options);
+    EXPECT_NE(findingOf(report, "trace-unrolled-loop"), nullptr) << lossy << "\n" << describe(report);
+  }
+}
+
+// Dropout and batch norm in training mode: traced so by mistake (a
+// warning), or asked for in an eval-mode model on purpose (a note at most).
+TEST(AuditTrainingMode, DropoutTracedInTrainingModeIsAWarning) {
+  const AuditReport report = auditModel(loadModel(testing::fixture("pitfalls/dropout_train.traced.pt")),
+                                        {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
+  const Finding* dropout = findingOf(report, "trace-random-op");
+  ASSERT_NE(dropout, nullptr) << describe(report);
+  EXPECT_EQ(dropout->severity, Severity::kWarning);
+  EXPECT_EQ(report.verdict(), Verdict::kLossy);
+}
+
+TEST(AuditTrainingMode, MonteCarloDropoutInAnEvalModelIsOnlyANote) {
+  for (const char* name : {"mc_dropout", "sampling_head"}) {
+    const AuditReport report =
+        auditModel(loadModel(testing::fixture(std::string("stochastic/") + name + ".traced.pt")),
+                   {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
+    const Finding* dropout = findingOf(report, "trace-random-op");
+    ASSERT_NE(dropout, nullptr) << name << "\n" << describe(report);
+    EXPECT_EQ(dropout->severity, Severity::kNote) << name;
+    EXPECT_EQ(report.verdict(), Verdict::kClean) << name << "\n" << describe(report);
+  }
+}
+
+TEST(AuditTrainingMode, BatchNormWithBatchStatisticsOnPurposeIsOnlyANote) {
+  const AuditReport report = auditModel(loadModel(testing::fixture("stochastic/batch_stats.traced.pt")),
+                                        {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
+  const Finding* norm = findingOf(report, "trace-training-branch");
+  ASSERT_NE(norm, nullptr) << describe(report);
+  EXPECT_EQ(norm->severity, Severity::kNote);
+  const AuditReport traced_train =
+      auditModel(loadModel(testing::fixture("pitfalls/batchnorm_train.traced.pt")),
+                 {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
+  const Finding* mistaken = findingOf(traced_train, "trace-training-branch");
+  ASSERT_NE(mistaken, nullptr) << describe(traced_train);
+  EXPECT_EQ(mistaken->severity, Severity::kWarning);
+}
+
+TEST(AuditTrainingMode, DropoutWithZeroProbabilityIsNotReported) {
+  const AuditReport report = auditModel(loadModel(testing::fixture("stochastic/zero_dropout.traced.pt")),
+                                        {{std::string(JITSCOPE_SOURCE_DIR) + "/models"}});
+  EXPECT_TRUE(report.findings.empty()) << describe(report);
+}
+
+// Regression: a helper called four times inlines four prim::If at one line
+// of the reference; the kept finding said "the scripted reference agrees"
+// once per call.
+TEST(AuditMerge, ReferenceNoteIsKeptOncePerLine) {
+  AuditOptions options;
+  options.source_roots = {std::string(JITSCOPE_SOURCE_DIR) + "/models"};
+  options.reference = testing::fixture("helpers/four_gates.scripted.pt");
+  options.counterexample_dir = ::testing::TempDir();
+  const AuditReport report = auditModel(loadModel(testing::fixture("helpers/four_gates.traced.pt")), options);
+  EXPECT_EQ(report.probes_run, 0u) << "kGivenOnly: no inputs given, no probes";
+  const Finding* branch = findingOf(report, "trace-data-dependent-branch");
+  ASSERT_NE(branch, nullptr) << describe(report);
+  EXPECT_EQ(std::count_if(branch->notes.begin(), branch->notes.end(),
+                          [](const std::string& note) {
+                            return note.rfind("the scripted reference agrees", 0) == 0;
+                          }),
+            1);
+}
+
+// --reference without --inputs: the probes still run, and say on what.
+TEST(AuditProbeInputs, DerivedFromTheArchiveWhenNoneAreGiven) {
+  AuditOptions options;
+  options.no_source = true;
+  options.reference = testing::fixture("my_cell.scripted.pt");
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
+  options.counterexample_dir = ::testing::TempDir();
+  const AuditReport report = auditModel(loadModel(testing::fixture("my_cell.traced.pt")), options);
+  EXPECT_GT(report.probes_run, 0u);
+  EXPECT_NE(report.probe_inputs.find("x: [3, 4] float32 (aten::linear's weight)"), std::string::npos)
+      << report.probe_inputs;
+  EXPECT_NE(findingOf(report, "trace-diverges-from-reference"), nullptr) << describe(report);
+}
+
+// forward(x, n) with `for _ in range(int(n))`: n must be a one-element
+// tensor beside a [3, 4] x. The derived set proves the unrolled loop.
+TEST(AuditProbeInputs, EachUndescribedTensorIsGuessedOnItsOwn) {
+  AuditOptions options;
+  options.no_source = true;
+  options.reference = testing::fixture("pitfalls/loop_range_int.scripted.pt");
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
+  options.counterexample_dir = ::testing::TempDir();
+  const AuditReport report = auditModel(loadModel(testing::fixture("pitfalls/loop_range_int.traced.pt")), options);
+  EXPECT_GT(report.probes_run, 0u) << report.probe_inputs;
+  EXPECT_NE(report.probe_inputs.find("x: [3, 4] float32"), std::string::npos) << report.probe_inputs;
+  EXPECT_NE(report.probe_inputs.find("n: [] "), std::string::npos) << report.probe_inputs;
+}
+
+TEST(AuditProbeInputs, StoredByTorch2AreUsedForTheirShapes) {
+  const std::string torch2 = std::string(JITSCOPE_SOURCE_DIR) + "/tests/data/torch2/";
+  AuditOptions options;
+  options.no_source = true;
+  options.reference = torch2 + "my_cell.scripted.pt";
+  options.probe_inputs = ProbeInputSource::kGivenOrDerived;
+  options.counterexample_dir = ::testing::TempDir();
+  const AuditReport report = auditModel(loadModel(torch2 + "my_cell.traced.pt"), options);
+  EXPECT_GT(report.probes_run, 0u);
+  EXPECT_EQ(report.probe_inputs.rfind("the example inputs the trace stored in the archive", 0), 0u)
+      << report.probe_inputs;
 }
 
 }  // namespace

@@ -123,6 +123,14 @@ Finding findingFor(const std::vector<const PinnedDeviceUse*>& uses, const Device
   if (spelling.spelling == DeviceSpelling::kUnknown) {
     finding.notes.push_back("IR-only: the Python source was not readable, so whether this device was named on "
                             "purpose (device=\"cpu\", .cpu()) is unknown; lower confidence");
+    // Without the source, only an op that follows a tensor in eager code
+    // (zeros_like, new_zeros) is a loss for sure; a factory op or a .to()
+    // may name the same device in eager code too (torch.zeros(n), .cpu()).
+    bool follows_for_sure = false;
+    for (const auto* use : uses) {
+      follows_for_sure = follows_for_sure || (use->follows_tensor && use->op != "aten::to");
+    }
+    if (!follows_for_sure && !foreign_constant) finding.severity = Severity::kNote;
   }
   finding.notes.push_back(kConsequence);
   finding.notes.push_back(std::string("fix: ") + kFix);

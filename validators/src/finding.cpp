@@ -24,6 +24,25 @@ bool atLeast(Severity severity, Severity threshold) {
 
 bool AuditReport::lossy() const { return reaches(Severity::kWarning); }
 
+std::string_view toString(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kClean: return "clean";
+    case Verdict::kLossy: return "lossy";
+    case Verdict::kUnverified: return "unverified";
+  }
+  return "clean";
+}
+
+Verdict AuditReport::verdict() const {
+  if (lossy()) return Verdict::kLossy;
+  return source_complete ? Verdict::kClean : Verdict::kUnverified;
+}
+
+bool AuditReport::fails(Severity fail_on, UnverifiedPolicy unverified) const {
+  return reaches(fail_on) ||
+         (unverified == UnverifiedPolicy::kFail && verdict() == Verdict::kUnverified);
+}
+
 bool AuditReport::reaches(Severity threshold) const {
   for (const auto& finding : findings) {
     if (atLeast(finding.severity, threshold)) return true;

@@ -247,7 +247,7 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
         expected = run(reference, args);
       } catch (const std::exception& e) {
         if (v == 0) {  // the inputs as given do not fit the model at all
-          throw InputError(options.inputs.at(set),
+          throw InputError(set < options.inputs.size() ? options.inputs[set] : model_path,
                            "the reference model rejects these inputs: " + firstLine(e.what()));
         }
         continue;  // a variant the model itself does not accept

@@ -214,7 +214,8 @@ bool PythonSourceFile::classDerivesFrom(const std::string& class_name, const std
   return false;
 }
 
-SourceLocator::SourceLocator(std::vector<std::string> source_roots) : roots_(std::move(source_roots)) {
+SourceLocator::SourceLocator(std::vector<std::string> source_roots, bool read_files)
+    : roots_(std::move(source_roots)), read_files_(read_files) {
   for (auto& root : roots_) {
     while (root.size() > 1 && root.back() == '/') root.pop_back();
   }
@@ -224,7 +225,7 @@ std::shared_ptr<const PythonSourceFile> SourceLocator::open(const std::string& p
   auto it = cache_.find(path);
   if (it != cache_.end()) return it->second;
   std::shared_ptr<const PythonSourceFile> file;
-  if (isFile(path)) {
+  if (read_files_ && isFile(path)) {
     // One canonical path per file, so findings from the recorded stacks,
     // the class lookup and the reference meet on the same name.
     const std::string canonical = canonicalPath(path);

@@ -9,7 +9,6 @@
 
 #include "jitscope/inspector/ir_text.h"
 #include "jitscope/inspector/source_location.h"
-#include "jitscope/validators/python_source.h"
 
 namespace jitscope {
 namespace {
@@ -67,21 +66,17 @@ void collectControl(const torch::jit::Block& block, std::vector<const Node*>& ou
   }
 }
 
-std::string localPath(SourceLocator& locator, const std::string& recorded) {
-  auto file = locator.fileForRecordedPath(recorded);
-  return file ? file->path() : recorded;
-}
-
 }  // namespace
 
 void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph& reference,
-                        SourceLocator& locator, bool traced_in_training, std::vector<Finding>& out) {
+                        const std::function<std::string(const std::string&)>& local_path,
+                        bool traced_in_training, std::vector<Finding>& out) {
   std::vector<const Node*> traced_control;
   collectControl(*traced.block(), traced_control);
   std::set<std::pair<std::string, size_t>> kept;
   for (const Node* node : traced_control) {
     const auto location = nodeSource(*node).location;
-    if (location.known()) kept.emplace(localPath(locator, location.file), location.line);
+    if (location.known()) kept.emplace(local_path(location.file), location.line);
   }
 
   std::vector<const Node*> reference_control;
@@ -96,7 +91,7 @@ void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph
         source.location.file.front() == '<') {
       continue;
     }
-    source.location.file = localPath(locator, source.location.file);
+    source.location.file = local_path(source.location.file);
     if (kept.count({source.location.file, source.location.line})) continue;
 
     const bool is_if = node->kind() == c10::prim::If;

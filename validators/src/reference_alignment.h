@@ -5,6 +5,8 @@
 // reference's own IR.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "jitscope/validators/finding.h"
@@ -15,13 +17,14 @@ struct Graph;
 
 namespace jitscope {
 
-class SourceLocator;
-
-/// `traced_in_training` is the traced model's saved mode: traced in eval
-/// mode, a reference branch on self.training froze the branch deployment
-/// runs, which is no loss.
+/// `local_path` turns a recorded file path into the one findings use, so
+/// that the trace's and the reference's lines meet (SourceLocator's re-rooting,
+/// or the path as recorded under --no-source). `traced_in_training` is the
+/// traced model's saved mode: traced in eval mode, a reference branch on
+/// self.training froze the branch deployment runs, which is no loss.
 void alignWithReference(const torch::jit::Graph& traced_inlined,
-                        const torch::jit::Graph& reference_inlined, SourceLocator& locator,
+                        const torch::jit::Graph& reference_inlined,
+                        const std::function<std::string(const std::string&)>& local_path,
                         bool traced_in_training, std::vector<Finding>& out);
 
 }  // namespace jitscope

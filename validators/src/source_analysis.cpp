@@ -104,6 +104,7 @@ int priority(const std::string& check) {
       "trace-tensor-iteration",       "trace-data-dependent-loop",
       "trace-shape-dependent-loop",   "trace-data-dependent-branch",
       "trace-shape-dependent-branch", "trace-training-branch",
+      "trace-unrolled-loop",          "trace-baked-tensor",
       "trace-baked-device",           "trace-container-output",
       "trace-python-state",           "trace-inplace-update",
       "trace-python-number"};

@@ -17,6 +17,7 @@
 #include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/validators/python_source.h"
+#include "probe_inputs.h"
 #include "probes.h"
 #include "reference_alignment.h"
 #include "source_analysis.h"
@@ -84,8 +85,14 @@ std::vector<Finding> mergeByLine(std::vector<Finding> findings) {
       kept.severity = std::max(kept.severity, f.severity);
       // The reference's view of the same line ("its condition depends on
       // tensor data in the reference's IR") backs the kept finding.
+      // Several reference nodes at one line say the same: keep each note once.
       if (f.node.rfind("(scripted reference)", 0) == 0) {
-        for (const auto& note : f.notes) kept.notes.push_back("the scripted reference agrees: " + note);
+        for (const auto& note : f.notes) {
+          std::string agreed = "the scripted reference agrees: " + note;
+          if (std::find(kept.notes.begin(), kept.notes.end(), agreed) == kept.notes.end()) {
+            kept.notes.push_back(std::move(agreed));
+          }
+        }
       }
       continue;
     }
@@ -105,9 +112,18 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
   if (!module.find_method("forward")) return report;
 
   std::vector<Finding> findings;
-  SourceLocator locator(options.source_roots);
+  SourceLocator locator(options.source_roots, /*read_files=*/!options.no_source);
   const auto traced_graph = methodGraph(module, "forward", GraphForm::kInlined);
-  const TraceLines trace(*traced_graph, locator);
+  // A recorded path as a local one; under --no-source the locator is never
+  // asked, so nothing of the Python source is read.
+  const auto localPath = [&](const std::string& recorded) {
+    if (options.no_source) return recorded;
+    auto file = locator.fileForRecordedPath(recorded);
+    return file ? file->path() : recorded;
+  };
+
+  // Under --no-source: no recorded line is mapped to a file.
+  const TraceLines trace = options.no_source ? TraceLines() : TraceLines(*traced_graph, locator);
 
   // 1. Static: the Python behind every traced module's forward. A scripted
   // model keeps its control flow, so only traced (or undecidable) parts are
@@ -128,7 +144,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
       if (!method) continue;
       const auto evidence = collectProvenance(*method->graph());
       if (evidence.verdict() == Provenance::kScripted) continue;
-      auto file = locator.fileForClass(type);
+      auto file = options.no_source ? nullptr : locator.fileForClass(type);
       const std::string class_name = type.substr(type.rfind('.') + 1);
       if (!file) {
         unreadable.push_back(type);
@@ -148,27 +164,34 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
       if (function && function->class_name.empty()) analyzer.analyze(*function, ModuleFacts{}, false);
     }
     report.functions_analyzed = analyzer.functionsAnalyzed();
-    if (!unreadable.empty() || !locator.missingPaths().empty()) {
+    const bool missing = !unreadable.empty() || !locator.missingPaths().empty();
+    if (missing) {
+      // A note, not a warning: nothing was found lost. The verdict says
+      // "unverified" instead of "clean" (Verdict in finding.h).
       Finding note;
       note.check = "audit-source-unavailable";
-      // Nothing read at all: "clean" would only mean "not looked at".
-      note.severity = report.functions_analyzed == 0 ? Severity::kWarning : Severity::kNote;
+      note.severity = Severity::kNote;
       std::vector<std::string> what = unreadable;
       for (const auto& path : locator.missingPaths()) what.push_back("'" + path + "'");
       note.message = fmt::format(
-          "the Python source of {} {} was not found, so {} checked from the IR only",
-          what.size(), what.size() == 1 ? "class or file" : "classes or files",
+          "the Python source of {} {} {}, so {} checked from the IR only", what.size(),
+          what.size() == 1 ? "class or file" : "classes or files",
+          options.no_source ? "was not read (--no-source)" : "was not found",
           what.size() == 1 ? "it was" : "they were");
       note.notes.push_back("missing: " + what.front() + (what.size() > 1 ? fmt::format(" and {} more", what.size() - 1) : ""));
-      note.notes.push_back("pass --source-root DIR (the folder the model's Python package lives in)");
+      if (!options.no_source) {
+        note.notes.push_back("pass --source-root DIR (the folder the model's Python package lives in)");
+      }
       findings.push_back(std::move(note));
     }
-    checkTrainingModeOps(*traced_graph, findings);
+    for (const auto& f : findings) {
+      // Includes "could not analyze `f`": source found but not parsed.
+      if (f.check == "audit-source-unavailable") report.source_complete = false;
+    }
+    checkTrainingModeOps(module, *traced_graph, findings);
     // With nothing of the Python source readable, fall back to what the
     // IR alone shows.
-    if (report.functions_analyzed == 0 && (!unreadable.empty() || !locator.missingPaths().empty())) {
-      checkTraceWithoutSource(*traced_graph, findings);
-    }
+    if (report.functions_analyzed == 0 && missing) checkTraceWithoutSource(*traced_graph, findings);
     // After the checks above: on a line they share, theirs is the finding
     // (mergeByLine keeps the first of equal priority).
     checkBakedDevices(*traced_graph, locator, findings);
@@ -178,16 +201,25 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
   if (!options.reference.empty()) {
     const LoadedModel reference = loadModel(options.reference);
     const auto reference_graph = methodGraph(*reference.module, "forward", GraphForm::kInlined);
-    alignWithReference(*traced_graph, *reference_graph, locator, module.is_training(), findings);
+    alignWithReference(*traced_graph, *reference_graph, localPath, module.is_training(), findings);
+    std::vector<std::vector<c10::IValue>> sets;
+    for (const auto& file : options.inputs) sets.push_back(readInputFile(file, module).args);
     if (!options.inputs.empty()) {
+      report.probe_inputs = "the files given with --inputs";
+    } else if (options.probe_inputs == ProbeInputSource::kGivenOrDerived) {
+      // No inputs given: the archive's stored example inputs, else ones
+      // derived from what it records (probe_inputs.h).
+      ProbeInputs derived = probeInputsFor(model.archive.path, module, *reference.module);
+      report.probe_inputs = derived.description;
+      if (derived.origin != ProbeInputs::Origin::kNone) sets.push_back(std::move(derived.args));
+    }
+    if (!sets.empty()) {
       std::error_code error;
       std::filesystem::create_directories(options.counterexample_dir, error);
       if (error) {
         throw InputError(options.counterexample_dir,
                          "cannot create the counterexample folder: " + error.message());
       }
-      std::vector<std::vector<c10::IValue>> sets;
-      for (const auto& file : options.inputs) sets.push_back(readInputFile(file, module).args);
       const ProbeOutcome outcome =
           probeAgainstReference(module, *reference.module, sets, model.archive.path, options);
       report.probes_run = outcome.probes_run;
@@ -199,9 +231,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
           if (f.check != "trace-data-dependent-branch" && f.check != "trace-shape-dependent-branch") {
             continue;
           }
-          auto file = locator.fileForRecordedPath(f.location.file);
-          const auto sides = outcome.branch_sides.find(
-              {file ? file->path() : f.location.file, f.location.line});
+          const auto sides = outcome.branch_sides.find({localPath(f.location.file), f.location.line});
           if (sides == outcome.branch_sides.end() || sides->second != 3u) continue;
           f.severity = Severity::kNote;
           f.notes.push_back(fmt::format(
@@ -216,7 +246,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
 
   report.findings = mergeByLine(std::move(findings));
   for (auto& f : report.findings) {
-    if (!f.location.known()) continue;
+    if (!f.location.known() || options.no_source) continue;
     if (auto file = locator.fileForRecordedPath(f.location.file)) {
       f.location.file = file->path();
       f.source_line = file->line(f.location.line);

@@ -17,7 +17,10 @@ AuditFormat parseAuditFormat(const std::string& name);
 std::string renderAuditText(const AuditReport& report, bool color);
 std::string renderAuditJson(const AuditReport& report);
 std::string renderAuditSarif(const AuditReport& report);
-/// One testcase per check; findings at or above `fail_on` are failures.
-std::string renderAuditJunit(const AuditReport& report, Severity fail_on);
+/// One testcase per check; findings at or above `fail_on` are failures, and
+/// so is an unverified verdict under UnverifiedPolicy::kFail (on the
+/// audit-source-unavailable test case). The verdict is a suite property.
+std::string renderAuditJunit(const AuditReport& report, Severity fail_on,
+                             UnverifiedPolicy unverified = UnverifiedPolicy::kPass);
 
 }  // namespace jitscope

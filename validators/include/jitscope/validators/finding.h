@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jitscope/core/diagnostics.h"
@@ -33,17 +34,43 @@ struct Finding {
   std::vector<std::string> notes;
 };
 
+/// What the audit concludes about a model as a whole.
+///  - lossy: some finding is a warning or an error;
+///  - unverified: no such finding, but part of the traced code could not be
+///    checked (its Python source was not found, was not to be read under
+///    --no-source, or did not parse), so "clean" would only mean "not
+///    looked at";
+///  - clean: everything traced was checked and nothing was lost.
+enum class Verdict { kClean, kLossy, kUnverified };
+
+/// "clean", "lossy" or "unverified".
+std::string_view toString(Verdict verdict);
+
+/// What an `unverified` verdict does to the exit status (--unverified).
+enum class UnverifiedPolicy { kPass, kFail };
+
 struct AuditReport {
   std::string file;
   Provenance provenance = Provenance::kUnknown;
   std::vector<Finding> findings;  ///< sorted by file, line, check
   size_t functions_analyzed = 0;
   size_t probes_run = 0;
+  /// Where the probe inputs came from ("--inputs", "the archive's stored
+  /// example inputs", "the traced graph's input types", ...); empty when no
+  /// probe ran.
+  std::string probe_inputs;
+  /// False when some traced code could not be checked from its Python
+  /// source (an `audit-source-unavailable` finding was made for it).
+  bool source_complete = true;
 
   /// True when any finding is a warning or an error.
   bool lossy() const;
+  Verdict verdict() const;
   /// True when any finding is at or above `threshold`.
   bool reaches(Severity threshold) const;
+  /// Whether the run fails (exit 1): a finding at or above `fail_on`, or an
+  /// unverified verdict under UnverifiedPolicy::kFail.
+  bool fails(Severity fail_on, UnverifiedPolicy unverified) const;
 };
 
 /// "note" < "warning" < "error".

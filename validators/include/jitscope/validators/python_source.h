@@ -96,7 +96,9 @@ class PythonSourceFile {
 
 class SourceLocator {
  public:
-  explicit SourceLocator(std::vector<std::string> source_roots);
+  /// With `read_files` false it finds nothing (audit --no-source): every
+  /// lookup fails as if the source were gone.
+  explicit SourceLocator(std::vector<std::string> source_roots, bool read_files = true);
 
   /// The file at a path recorded in the archive: as is, else re-rooted under
   /// each source root (trying ever shorter tails of the recorded path).
@@ -114,6 +116,7 @@ class SourceLocator {
   std::shared_ptr<const PythonSourceFile> open(const std::string& path);
 
   std::vector<std::string> roots_;
+  bool read_files_ = true;
   std::vector<std::string> recorded_files_;
   std::map<std::string, std::shared_ptr<const PythonSourceFile>> cache_;
   std::vector<std::string> missing_;

@@ -21,10 +21,20 @@ namespace jitscope {
 
 struct LoadedModel;
 
+enum class ProbeInputSource { kGivenOnly, kGivenOrDerived };
+
 struct AuditOptions {
   std::vector<std::string> source_roots;   ///< --source-root
+  /// --no-source: audit from the IR only, as if the Python source were gone
+  /// (no recorded path or class is looked up).
+  bool no_source = false;
   std::string reference;                   ///< --reference SCRIPTED.pt
   std::vector<std::string> inputs;         ///< --inputs FILE.pt (torch.save)
+  /// With a reference and no `inputs`: run no probes (kGivenOnly, what `ci`
+  /// and `report` ask for), or probe on the example inputs the archive
+  /// stores or on inputs derived from it (kGivenOrDerived, `jitscope audit`;
+  /// validators/src/probe_inputs.h).
+  ProbeInputSource probe_inputs = ProbeInputSource::kGivenOnly;
   size_t probes = 9;                       ///< --probe N: variants per input set
   std::string counterexample_dir = ".";    ///< where counterexamples are saved
   /// --device: the probes run the model and the reference there (inputs
