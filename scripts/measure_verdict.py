@@ -10,6 +10,7 @@ the verdicts, recall and precision of `lossy` against the ground truth
 flagged at the ground-truth line.
 
     scripts/measure_verdict.py [--jitscope build/cli/jitscope] [--models build/models]
+                               [--only 'derived'] [--verbose]
 """
 import argparse
 import json
@@ -41,7 +42,8 @@ def main():
     parser.add_argument("--jitscope", default="build/cli/jitscope")
     parser.add_argument("--models", default="build/models")
     parser.add_argument("--source-root", default="models")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="name the files scored wrong")
+    parser.add_argument("--only", default="", help="run only the runs whose name contains this")
     options = parser.parse_args()
     pitfalls = os.path.join(options.models, "pitfalls")
     truth = json.load(open(os.path.join(pitfalls, "ground_truth.json")))["files"]
@@ -56,6 +58,8 @@ def main():
         ("--no-source, reference, derived inputs", ["--no-source"], "derived"),
     ]
     for name, base, reference in runs:
+        if options.only not in name:
+            continue
         tp = fp = fn = tn = 0
         verdicts = {"lossy": [0, 0], "clean": [0, 0], "unverified": [0, 0]}  # [lossy truth, clean truth]
         found = lossy_total = probed = 0
