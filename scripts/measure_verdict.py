@@ -7,7 +7,10 @@ the audit (JSON output) with the source (--source-root models) and with
 inputs, or without inputs so the probes derive their own). Prints, per run:
 the verdicts, recall and precision of `lossy` against the ground truth
 (unverified counts as "not claimed lossy"), and how many lossy files were
-flagged at the ground-truth line.
+flagged at the ground-truth line. First, the same figures for PyTorch's own
+TracerWarning on the same files (recorded at trace time in the ground
+truth): a file is "flagged" when PyTorch warned while tracing it, at the
+line when a warning names the fixture's `# lost:` line.
 
     scripts/measure_verdict.py [--jitscope build/cli/jitscope] [--models build/models]
                                [--only 'derived'] [--verbose]
@@ -49,6 +52,19 @@ def main():
     truth = json.load(open(os.path.join(pitfalls, "ground_truth.json")))["files"]
     traced = {k: v for k, v in truth.items() if ".traced." in k}
     tmp = tempfile.mkdtemp()
+    if options.only in "TracerWarning":
+        tp = fp = fn = found = 0
+        for t in traced.values():
+            warned = t.get("tracer_warnings", [])
+            if t["lossy"] and warned:
+                tp += 1
+                found += any(w["line"] == t["line"] and w["file"] == t["source"] for w in warned)
+            elif warned:
+                fp += 1
+            elif t["lossy"]:
+                fn += 1
+        print(f"TracerWarning: precision {tp / (tp + fp):.2f} ({tp}/{tp + fp}), recall "
+              f"{tp / (tp + fn):.2f} ({tp}/{tp + fn}); found at the line {found}/{tp + fn}")
     runs = [
         ("source, static", ["--source-root", options.source_root], None),
         ("source, reference+inputs", ["--source-root", options.source_root], "inputs"),

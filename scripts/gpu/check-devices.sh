@@ -8,17 +8,22 @@
 # CPU; zeros_type_as and no_device_ops must be exit 0), audit
 # --device cuda, and traces two modules on CUDA to see what the 2.x tracer
 # pins and how the CUDA-traced file fares on the CPU. Not run yet: see the
-# #17 report.
+# #17 report. With JITSCOPE_GPU_BUILD set to a finished build folder (that of
+# scripts/gpu/build-and-test.sh, /tmp/jitscope-build), it uses that build.
 set -uo pipefail
-d=/tmp/jdeps; b=/tmp/jb; mkdir -p $d
+d=/tmp/jdeps; b=${JITSCOPE_GPU_BUILD:-/tmp/jb}; mkdir -p $d
 for f in .deps/debs/*.deb; do dpkg -x "$f" $d; done
 export LD_LIBRARY_PATH=$d/usr/lib/x86_64-linux-gnu:$d/usr/lib/x86_64-linux-gnu/graphviz PKG_CONFIG_PATH=$d/usr/lib/x86_64-linux-gnu/pkgconfig PKG_CONFIG_SYSROOT_DIR=$d
 tp=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
+if [ ! -x $b/cli/jitscope ]; then
 cmake -S . -B $b -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tp;$d/usr" -DJITSCOPE_PYTHON="$(command -v python3)" -DJITSCOPE_GRAPHVIZ_CAIRO=OFF > $OUT/cfg.log 2>&1 || { tail -30 $OUT/cfg.log; exit 1; }
 time cmake --build $b --target jitscope -j16 > $OUT/build.log 2>&1 || { tail -40 $OUT/build.log; exit 1; }
+fi
 m=$b/models
+if [ ! -f $m/devices/arange_from_input.traced.pt ]; then
 (cd models && python3 build_fixtures.py --out $m --only devices bert) 2>&1 | tail -4
+fi
 J=$b/cli/jitscope
 for x in arange_from_input zeros_no_device ones_like multi_line_arange zeros_literal_cpu zeros_type_as no_device_ops; do
   echo "== check $x --device cpu,cuda"; $J check $m/devices/$x.traced.pt --inputs $m/devices/inputs/$x.pt --device cpu,cuda; echo "rc=$?"

@@ -200,7 +200,7 @@ def _build_one(out: OutDir, pitfall: Pitfall, files: Dict[str, dict],
         "traced_nodes_calling_line": via_call,
         "trace_mode": "train" if pitfall.train else "eval",
         # PyTorch's TracerWarnings at trace time (file, line): the baseline
-        # the audit is measured against (scripts/audit_scorecard.py).
+        # the audit is measured against (scripts/measure_verdict.py).
         "tracer_warnings": [{"file": f, "line": n} for f, n in tracer_warnings],
         "inputs": f"inputs/{name}.pt",
         "reference": scripted_key,
