@@ -307,6 +307,41 @@ TEST(SourceAnalysis, AnInputCheckThatOnlyRaisesIsANote) {
   EXPECT_FALSE(r.lossy()) << r.describe();
 }
 
+TEST(SourceAnalysis, DetectionPreprocessingIdiomsAreStatic) {
+  // torchvision's GeneralizedRCNNTransform, reduced: a list annotated
+  // List[Tensor] (its length fixed by the trace), a target left at None,
+  // loops over a Size and over range(x.dim()), key tests on a dict of
+  // tensors, and a tracing-only branch that returns early.
+  Options o;
+  o.parameters = {ArgumentKind::kTensor};
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "import torchvision\n"
+                               "from typing import List, Optional, Dict\n"
+                               "class M(nn.Module):\n"
+                               "    def forward(self, images: List[torch.Tensor],\n"
+                               "                targets: Optional[List[Dict[str, torch.Tensor]]] = None):\n"
+                               "        images = [img for img in images]\n"
+                               "        if targets is not None:\n"
+                               "            for t in targets:\n"
+                               "                n = int(t['boxes'].shape[0])\n"
+                               "        sizes = [img.shape[-2:] for img in images]\n"
+                               "        for size in sizes:\n"
+                               "            assert len(size) == 2\n"
+                               "        for i in range(images[0].dim()):\n"
+                               "            pass\n"
+                               "        for a, b in zip(images[0].shape, images[-1].shape):\n"
+                               "            pass\n"
+                               "        target = {'boxes': images[0]}\n"
+                               "        if 'keypoints' in target:\n"
+                               "            target = {}\n"
+                               "        if torchvision._is_tracing():\n"
+                               "            return torch.stack(images)\n"
+                               "        h = int(images[0].shape[-1])\n"
+                               "        return images[0][:h]\n",
+                               o);
+  EXPECT_FALSE(r.lossy()) << r.describe();
+}
+
 TEST(SourceAnalysis, DeepNestingIsANoteNotACrash) {
   std::string deep = "x";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + " + 1)";

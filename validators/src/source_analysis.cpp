@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -42,6 +43,8 @@ enum Flag : unsigned {
   kDevice = 1u << 11,         ///< a tensor's device, or a test of it
   kFixedList = 1u << 12,      ///< a tuple/list argument: its length is fixed by the signature
   kPacked = 1u << 13,         ///< a PackedSequence from pack_padded_sequence / pack_sequence
+  kRank = 1u << 14,           ///< x.dim(), x.ndim: fixed by the model's design for loops,
+                              ///< a shape for branches
 };
 using Flags = unsigned;
 
@@ -57,7 +60,7 @@ constexpr Flags kShapeFlags = kShape | kShapeNumber;
 // What a value carries into ops built from it: module and namespace
 // markers describe the callee, not the data.
 constexpr Flags kValueFlags =
-    kTensor | kNumber | kShape | kShapeNumber | kTraining | kRandom | kDtype | kDevice;
+    kTensor | kNumber | kShape | kShapeNumber | kTraining | kRandom | kDtype | kDevice | kRank;
 constexpr Flags kBindFlags = kValueFlags | kListFromTensor | kModule | kFixedList | kPacked;
 constexpr int kMaxDepth = 200;  // nested expressions or statements of one function
 
@@ -219,6 +222,14 @@ class FunctionAnalysis {
     return flush() && any;
   }
 
+  static bool isContainerAnnotation(std::string_view type) {
+    for (const char* prefix : {"List[", "Tuple[", "Sequence[", "Dict[", "list[", "tuple[", "dict[",
+                               "Optional[List[", "Optional[Tuple[", "typing.List[", "typing.Tuple["}) {
+      if (type.substr(0, std::strlen(prefix)) == prefix) return true;
+    }
+    return false;
+  }
+
   static Flags flagsOf(ArgumentKind kind) {
     switch (kind) {
       case ArgumentKind::kTensor: return kTensor;
@@ -282,8 +293,17 @@ class FunctionAnalysis {
           flags = it->second;
         } else if (default_value) {
           flags = 0;
+          if (default_value.is("none")) known_none_.insert(name);
         }
         flags &= kBindFlags;
+      } else if (parameters_ && index >= parameters_->size()) {
+        flags = 0;  // not passed by the trace: it kept its default
+        if (default_value && default_value.is("none")) known_none_.insert(name);
+      } else if (parameters_ && annotation && isContainerAnnotation(annotation.text())) {
+        // List[Tensor], Tuple[...]: the tracer passes a container's elements
+        // as separate inputs (a submodule's graph shows them flattened), and
+        // the trace accepts only that many: a fixed length.
+        flags = kTensor | kFixedList;
       } else if (parameters_) {
         // An entry point: the traced graph's inputs say what each parameter
         // received; those past its inputs kept their defaults.
@@ -368,6 +388,18 @@ class FunctionAnalysis {
       if (right && *right != is_and) return right;
       return std::nullopt;
     }
+    if (type == "comparison_operator") {
+      // `targets is not None` on a parameter the trace left at None.
+      const auto operands = node.named();
+      std::vector<std::string> ops;
+      for (const SyntaxNode& child : node.all()) {
+        if (!child.isNamed() && (child.is("is") || child.is("is not"))) ops.emplace_back(child.type());
+      }
+      if (operands.size() == 2 && !ops.empty() && operands[1].is("none") &&
+          operands[0].is("identifier") && known_none_.count(std::string(operands[0].text()))) {
+        return ops.front() == "is";
+      }
+    }
     if (type == "attribute" && node.field("object").text() == "self" &&
         node.field("attribute").text() == "training" && self_.training) {
       return *self_.training;
@@ -380,7 +412,7 @@ class FunctionAnalysis {
         return false;
       }
       if (name == "torch.jit.is_tracing" || name == "torch._C._get_tracing_state" ||
-          name == "torch.jit._trace.is_tracing") {
+          name == "torch.jit._trace.is_tracing" || name == "torchvision._is_tracing") {
         return true;
       }
     }
@@ -435,11 +467,21 @@ class FunctionAnalysis {
       return flags;
     }
     if (type == "list" || type == "tuple" || type == "set" || type == "expression_list") {
+      // A literal's length is written in the code: iterating it is static.
       Flags flags = 0;
       for (const SyntaxNode& child : node.named()) flags |= expr(child);
-      return flags & (kValueFlags | kListFromTensor | kModule);
+      flags &= kValueFlags | kListFromTensor | kModule;
+      if ((flags & kTensor) && !(flags & kListFromTensor) && !hasSplat(node)) flags |= kFixedList;
+      return flags;
     }
     return children(node);  // operators, dictionaries, slices, splats, await
+  }
+
+  static bool hasSplat(const SyntaxNode& node) {
+    for (const SyntaxNode& child : node.named()) {
+      if (child.is("list_splat") || child.is("dictionary_splat")) return true;
+    }
+    return false;
   }
 
   // A parenthesized module reference keeps being a module: (self.a)(x).
@@ -464,7 +506,8 @@ class FunctionAnalysis {
     if (base & kDtype) return kDtype;  // x.dtype.is_floating_point, x.dtype.itemsize
     if (base & kDevice) return kDevice;  // x.device.type, x.device.index
     if (base & kTensor) {
-      if (name == "shape" || name == "ndim") return kShape;
+      if (name == "shape") return kShape;
+      if (name == "ndim") return kRank;
       if (name == "dtype" || name == "is_floating_point" || name == "is_complex") return kDtype;
       if (name == "device" || name == "is_cuda" || name == "is_cpu" || name == "is_mps") {
         return kDevice;
@@ -540,13 +583,14 @@ class FunctionAnalysis {
         continue;
       }
       if (op == "in" || op == "not in") {
-        // `name in self.return_layers`: membership in a Python container
-        // is decided on Python values; only numbers taken out of tensors
-        // carry data into it.
-        if (!(flags[i + 1] & (kTensor | kShape))) {
-          result |= flags[i] & (kNumber | kShapeNumber | kRandom | kDtype | kDevice | kTraining);
-          continue;
-        }
+        // `name in self.return_layers`, `"boxes" in target`: membership in a
+        // Python container (a dict of tensors included) is decided on the
+        // keys, Python values; only numbers taken out of tensors carry data
+        // into it, and a tensor tested against a tensor compares data.
+        Flags carried = kNumber | kShapeNumber | kRandom | kDtype | kDevice | kTraining;
+        if (flags[i + 1] & (kTensor | kShape) && !(flags[i + 1] & kFixedList)) carried |= kTensor | kShape;
+        result |= flags[i] & carried;
+        continue;
       }
       result |= flags[i] | flags[i + 1];
     }
@@ -572,7 +616,12 @@ class FunctionAnalysis {
     if (iter_flags & (kDataFlags | kShapeFlags) && !(iter_flags & (kModule | kFixedList))) {
       out |= kListFromTensor;
     }
-    return out & (kValueFlags | kListFromTensor);
+    out &= kValueFlags | kListFromTensor;
+    // Mapping a fixed-length list gives a fixed-length list.
+    if ((iter_flags & kFixedList) && !(out & kListFromTensor) && !node.is("generator_expression")) {
+      out |= kFixedList;
+    }
+    return out;
   }
 
   static Flags elementFlags(Flags iter) {
@@ -709,9 +758,8 @@ class FunctionAnalysis {
         }
         return kNumber | (receiver & kRandom);
       }
-      if (method == "size" || method == "dim" || method == "numel" || method == "nelement") {
-        return kShape;
-      }
+      if (method == "dim" || method == "ndimension") return kRank;
+      if (method == "size" || method == "numel" || method == "nelement") return kShape;
       if (method == "is_floating_point" || method == "is_complex" || method == "element_size" ||
           method == "is_signed") {
         return kDtype;
@@ -790,7 +838,8 @@ class FunctionAnalysis {
     if (root == "warnings" || root == "logging" || root == "typing" || root == "sys") return 0;
     // torch, torchvision, torchaudio
     if (qualified == "torch.jit.is_scripting" || qualified == "torch.jit.is_tracing" ||
-        qualified == "torch.onnx.is_in_onnx_export" || qualified == "torch._C._get_tracing_state") {
+        qualified == "torch.onnx.is_in_onnx_export" || qualified == "torch._C._get_tracing_state" ||
+        qualified == "torchvision._is_tracing") {
       return 0;
     }
     if (qualified == "torch.finfo" || qualified == "torch.iinfo") {
@@ -933,6 +982,13 @@ class FunctionAnalysis {
     const bool over_range = iter.is("call") && iter.field("function").text() == "range";
     const Flags flags = expr(iter);
     if (suppress_loops_ > 0) return flags;
+    // A list whose length the code or the signature fixes, or a Size
+    // (`for s in x.shape`, `zip(a.shape, b.shape)`: as many steps as the
+    // rank, which the model's design fixes): the trace repeats it as eager.
+    if ((flags & kFixedList) && !(flags & (kListFromTensor | kRandom))) return flags;
+    if (!over_range && (flags & kShape) && !(flags & (kTensor | kNumber | kShapeNumber | kListFromTensor | kRandom))) {
+      return flags;
+    }
     if (flags & kRandom) {
       report("trace-random-op", where,
              fmt::format("{} trip count comes from a random draw made once at trace time", what));
@@ -1001,7 +1057,7 @@ class FunctionAnalysis {
     } else if (cond & kDataFlags) {
       check = "trace-data-dependent-branch";
       message = fmt::format("{} on tensor data was frozen to the branch the example took", what);
-    } else if (cond & kShapeFlags) {
+    } else if (cond & (kShapeFlags | kRank)) {
       check = "trace-shape-dependent-branch";
       message = fmt::format("{} on a tensor's shape was frozen for the example's shape", what);
     } else if (cond & kDtype) {
@@ -1032,6 +1088,7 @@ class FunctionAnalysis {
     if (!target) return;
     const std::string_view type = target.type();
     if (type == "identifier") {
+      known_none_.erase(std::string(target.text()));
       env_[std::string(target.text())] = flags & kBindFlags;
     } else if (type == "pattern_list" || type == "tuple_pattern" || type == "list_pattern" ||
                type == "expression_list" || type == "tuple" || type == "list" ||
@@ -1122,7 +1179,30 @@ class FunctionAnalysis {
   void block(const SyntaxNode& body) {
     if (!body) return;
     DepthGuard guard(depth_);
-    for (const SyntaxNode& stmt : body.named()) statement(stmt);
+    for (const SyntaxNode& stmt : body.named()) {
+      statement(stmt);
+      // `if torchvision._is_tracing(): return ...`: what follows never ran
+      // in the trace.
+      if (stmt.is("if_statement") && takenSideLeaves(stmt)) break;
+    }
+  }
+
+  // True when the `if` has a condition fixed for the trace and the side
+  // taken ends in return or raise.
+  bool takenSideLeaves(const SyntaxNode& stmt) const {
+    const auto truth = staticTruth(stmt.field("condition"));
+    if (!truth) return false;
+    SyntaxNode taken;
+    if (*truth) {
+      taken = stmt.field("consequence");
+    } else {
+      const auto alternatives = stmt.fields("alternative");
+      if (alternatives.empty() || !alternatives.front().is("else_clause")) return false;
+      taken = alternatives.front().field("body");
+    }
+    const auto statements = taken.named();
+    return !statements.empty() &&
+           (statements.back().is("return_statement") || statements.back().is("raise_statement"));
   }
 
   void ifChain(const SyntaxNode& where, const SyntaxNode& condition, const SyntaxNode& consequence,
@@ -1139,7 +1219,7 @@ class FunctionAnalysis {
       } else {
         const size_t before = owner_.out_.size();
         controlFlow(where, cond, "`if`", sideOf(consequence), false_side);
-        if (owner_.out_.size() > before && (cond & (kDataFlags | kShapeFlags)) && !(cond & kRandom)) {
+        if (owner_.out_.size() > before && (cond & (kDataFlags | kShapeFlags | kRank)) && !(cond & kRandom)) {
           if (auto why = equivalentSides(where, consequence, alternatives, next)) {
             // Freezing either side loses nothing.
             owner_.out_.back().severity = Severity::kNote;
@@ -1322,11 +1402,11 @@ class FunctionAnalysis {
   // A frozen input check: valid inputs behave as in eager, invalid ones are
   // no longer rejected. A note, not a loss.
   void inputCheck(const SyntaxNode& where, Flags cond) {
-    if (!(cond & (kDataFlags | kShapeFlags | kDtype | kDevice | kRandom))) return;
-    const char* on = (cond & kDataFlags) ? "tensor data" : (cond & kShapeFlags) ? "a tensor's shape"
+    if (!(cond & (kDataFlags | kShapeFlags | kRank | kDtype | kDevice | kRandom))) return;
+    const char* on = (cond & kDataFlags) ? "tensor data" : (cond & (kShapeFlags | kRank)) ? "a tensor's shape"
                      : (cond & kDtype) ? "a tensor's dtype" : "a tensor's device";
     const std::string check = (cond & kDataFlags)    ? "trace-data-dependent-branch"
-                              : (cond & kShapeFlags) ? "trace-shape-dependent-branch"
+                              : (cond & (kShapeFlags | kRank)) ? "trace-shape-dependent-branch"
                               : (cond & kDtype)      ? "trace-dtype-dependent"
                                                      : "trace-baked-device";
     report(check, where,
@@ -1461,6 +1541,7 @@ class FunctionAnalysis {
   const SourceAnalyzer::CallArguments* call_;
   std::shared_ptr<const PythonSourceFile> file_;
   std::map<std::string, Flags> env_;
+  std::set<std::string> known_none_;  ///< parameters still at their None default
   Flags returned_ = 0;
   int suppress_loops_ = 0;
   int quiet_numbers_ = 0;
