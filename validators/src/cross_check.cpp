@@ -239,8 +239,8 @@ CheckReport crossCheck(const CheckOptions& options) {
     report.timing.forward_runs += expected ? 2 : 1;
     if (!actual_run.error.empty() || !expected_run.error.empty()) {
       // Both fail: the inputs do not fit (exit 3). One fails where the other
-      // runs on another device, or on a device mismatch: a device the model
-      // cannot run on, which is a finding about the model (exit 1).
+      // runs: a finding about the model (exit 1); on another device, or on a
+      // device mismatch, a trace-baked-device finding naming the pinned lines.
       if (!actual_run.error.empty() && !expected_run.error.empty()) {
         throw actual.failure(actual_run.error, sets[s].label);
       }
@@ -255,11 +255,20 @@ CheckReport crossCheck(const CheckOptions& options) {
                                       other ? "on " + other->device.str() + " (" + other->label() + ")"
                                             : "for the saved outputs",
                                       failed.pinned(options.method));
-      if (!finding) throw failed.failure(error, sets[s].label);
-      finding->notes.insert(finding->notes.begin(), fmt::format("input set '{}', model {}", sets[s].label, failed.path));
+      // Not a device problem: the model still fails on inputs the other side
+      // (or the saved outputs) shows are valid. A mismatch (exit 1), not an
+      // unreadable input: e.g. a trace that bakes a length crashing on
+      // another length its scripted reference runs.
+      // A side cast with --dtype that fails for the cast (no float16 kernel)
+      // says nothing about the model: the inputs do not fit (exit 3).
+      if (!finding && failed.dtype) throw failed.failure(error, sets[s].label);
       result.failure = fmt::format("{} fails: {}", failed.label(), lastLine(error));
       result.comparison.ok = false;
-      report.findings.push_back(std::move(*finding));
+      if (finding) {
+        finding->notes.insert(finding->notes.begin(),
+                              fmt::format("input set '{}', model {}", sets[s].label, failed.path));
+        report.findings.push_back(std::move(*finding));
+      }
       report.ok = false;
       report.sets.push_back(std::move(result));
       continue;
