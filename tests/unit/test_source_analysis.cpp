@@ -342,6 +342,23 @@ TEST(SourceAnalysis, DetectionPreprocessingIdiomsAreStatic) {
   EXPECT_FALSE(r.lossy()) << r.describe();
 }
 
+TEST(SourceAnalysis, ARankBranchIsANote) {
+  // torchaudio's `if waveform.ndim == 1: waveform = waveform.unsqueeze(0)`.
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x):\n"
+                               "        if x.ndim == 1:\n"
+                               "            x = x.unsqueeze(0)\n"
+                               "        if x.dim() == 3 and x.size(0) > 1:\n"
+                               "            x = x[0]\n"
+                               "        return x\n");
+  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 12)) << r.describe();
+  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 14)) << r.describe();
+  for (const auto& f : r.findings) {
+    EXPECT_EQ(f.severity, f.location.line == 12 ? Severity::kNote : Severity::kWarning) << r.describe();
+  }
+}
+
 TEST(SourceAnalysis, DeepNestingIsANoteNotACrash) {
   std::string deep = "x";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + " + 1)";

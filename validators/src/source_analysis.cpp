@@ -1057,9 +1057,15 @@ class FunctionAnalysis {
     } else if (cond & kDataFlags) {
       check = "trace-data-dependent-branch";
       message = fmt::format("{} on tensor data was frozen to the branch the example took", what);
-    } else if (cond & (kShapeFlags | kRank)) {
+    } else if (cond & kShapeFlags) {
       check = "trace-shape-dependent-branch";
       message = fmt::format("{} on a tensor's shape was frozen for the example's shape", what);
+    } else if (cond & kRank) {
+      // `if x.dim() == 3: x = x.unsqueeze(0)`: frozen too, but a model is
+      // served with the rank it was traced with far more often than not.
+      check = "trace-shape-dependent-branch";
+      message = fmt::format("{} on a tensor's rank (dim(), ndim) was frozen for the example's rank",
+                            what);
     } else if (cond & kDtype) {
       check = "trace-dtype-dependent";
       message = fmt::format("{} on a tensor's dtype was frozen for the example's dtype", what);
@@ -1076,11 +1082,17 @@ class FunctionAnalysis {
       return;
     }
     std::vector<std::string> notes = branchNotes(if_true, if_false);
+    const bool rank_only = check == "trace-shape-dependent-branch" && !(cond & kShapeFlags);
+    if (rank_only) {
+      notes.insert(notes.begin(), "a note, not a warning: only inputs of another rank take the other "
+                                  "branch; serve the rank you traced, or script this function");
+    }
     notes.push_back(check == "trace-training-branch"
                         ? "the traced model keeps the mode it was traced in, whatever .train()/.eval() "
                           "say later; trace in the mode you deploy, or script this branch"
                         : "script this function (torch.jit.script), or use torch.where");
     report(check, where, message, std::move(notes));
+    if (rank_only) owner_.out_.back().severity = Severity::kNote;
   }
 
   // ----- statements ----------------------------------------------------------
