@@ -77,10 +77,14 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
     step.details.push_back(fmt::format("{}: {}: {} [{}]", f.location.known() ? f.location.str() : report.file,
                                        toString(f.severity), f.message, f.check));
   }
-  step.status = failing ? CiStatus::kFail : CiStatus::kPass;
-  step.summary = fmt::format("{} model, {} finding{}, {} at or above {}", toString(report.provenance),
+  const bool unverified = report.verdict() == Verdict::kUnverified;
+  step.status = failing || (unverified && config.audit.fail_unverified) ? CiStatus::kFail : CiStatus::kPass;
+  step.summary = fmt::format("{} model, {} finding{}, {} at or above {}{}", toString(report.provenance),
                              report.findings.size(), report.findings.size() == 1 ? "" : "s", failing,
-                             config.audit.fail_on);
+                             config.audit.fail_on,
+                             !unverified ? ""
+                             : config.audit.fail_unverified ? ", unverified (fails: unverified = \"fail\")"
+                                                            : ", unverified");
   return step;
 }
 

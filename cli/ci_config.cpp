@@ -101,7 +101,7 @@ class Reader {
     model.inputs = path(table, "inputs");
     model.libraries = strings(table, "load_library", /*paths=*/true);
     if (const toml::table* audit = section(table, "audit")) {
-      onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe"});
+      onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe", "unverified"});
       model.audit.enabled = true;
       model.audit.fail_on = get<std::string>(*audit, "fail-on", "\"note\", \"warning\" or \"error\"").value_or("warning");
       if (model.audit.fail_on != "note" && model.audit.fail_on != "warning" && model.audit.fail_on != "error") {
@@ -110,6 +110,13 @@ class Reader {
       model.audit.reference = path(*audit, "reference");
       model.audit.source_roots = strings(*audit, "source-root", /*paths=*/true);
       model.audit.probe = get<bool>(*audit, "probe", "true or false").value_or(false);
+      const std::string unverified =
+          get<std::string>(*audit, "unverified", "\"pass\" or \"fail\"").value_or("pass");
+      if (unverified != "pass" && unverified != "fail") {
+        fail(*audit->get("unverified"),
+             fmt::format("unknown unverified policy '{}'; use pass or fail", unverified));
+      }
+      model.audit.fail_unverified = unverified == "fail";
       if (model.audit.probe && (model.audit.reference.empty() || model.inputs.empty())) {
         fail(*audit, "probe = true needs 'reference' and the model's 'inputs'");
       }

@@ -14,6 +14,7 @@ struct CiAuditConfig {
   std::string reference;
   std::vector<std::string> source_roots;
   bool probe = false;  ///< run --inputs probes against the reference
+  bool fail_unverified = false;  ///< unverified = "fail": an unread model fails the step
 };
 
 struct CiDiffConfig {
