@@ -359,6 +359,25 @@ TEST(SourceAnalysis, ARankBranchIsANote) {
   }
 }
 
+TEST(SourceAnalysis, GlobalStateAndSeedingInForward) {
+  const auto r = analyzeSource(std::string(kHeader) +
+                               "CALLS = 0\n"
+                               "class M(nn.Module):\n"
+                               "    def forward(self, x):\n"
+                               "        global CALLS\n"
+                               "        CALLS += 1\n"
+                               "        torch.manual_seed(0)\n"
+                               "        if len(x.shape) == 4:\n"
+                               "            x = x.flatten(1)\n"
+                               "        return x * CALLS + torch.rand_like(x)\n");
+  EXPECT_TRUE(r.has("trace-python-state", 14)) << r.describe();
+  EXPECT_TRUE(r.has("trace-random-op", 15)) << r.describe();
+  // len(x.shape) is the rank: a note.
+  for (const auto& f : r.findings) {
+    if (f.location.line == 16) EXPECT_EQ(f.severity, Severity::kNote) << r.describe();
+  }
+}
+
 TEST(SourceAnalysis, DeepNestingIsANoteNotACrash) {
   std::string deep = "x";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + " + 1)";

@@ -704,7 +704,10 @@ class FunctionAnalysis {
           pythonNumber(node, "len() of a tensor");
           return kShapeNumber;
         }
-        return (args.all & kListFromTensor) ? kShapeNumber : (args.all & kShapeFlags);
+        if (args.all & kListFromTensor) return kShapeNumber;
+        // len(x.shape), len(x.size()): the rank.
+        if ((args.all & kShape) && !(args.all & kShapeNumber)) return kRank;
+        return args.all & kShapeFlags;
       }
       if (name == "min" || name == "max") return minMax(node, name, args);
       if (name == "range" || name == "zip" || name == "enumerate" || name == "reversed" ||
@@ -856,6 +859,14 @@ class FunctionAnalysis {
     }
     if (last == "is_floating_point" || last == "is_complex") return (args.all & kTensor) ? kDtype : 0;
     if (last == "is_tensor" || last == "is_grad_enabled" || last == "get_default_dtype") return 0;
+    if (last == "manual_seed" || last == "seed") {
+      report("trace-random-op", node,
+             fmt::format("`{}()` in forward is not recorded by the tracer: the traced model never "
+                         "reseeds, so its random ops draw differently from eager on every call",
+                         spelled),
+             {"seed once outside the model, or pass a torch.Generator"});
+      return 0;
+    }
     if (startsWith(qualified, "torch.") && isRandomFunction(last)) return kTensor | kRandom;
     if (last == "tensor" || last == "as_tensor" || last == "from_numpy" || last == "Tensor" ||
         last == "LongTensor" || last == "FloatTensor" || last == "BoolTensor") {
@@ -1136,6 +1147,7 @@ class FunctionAnalysis {
 
   void assignTarget(const SyntaxNode& target, const SyntaxNode& value, Flags flags,
                     const SyntaxNode& stmt) {
+    checkGlobalWrite(target, stmt);
     if (target.is("attribute") || target.is("subscript")) {
       checkStateWrite(target, stmt);
       if (target.is("subscript")) {
@@ -1181,10 +1193,26 @@ class FunctionAnalysis {
     for (const SyntaxNode& target : targets) assignTarget(target, current, flags, node);
   }
 
+  // `global CALLS` ... `CALLS += 1`: module state the trace bakes in.
+  void checkGlobalWrite(const SyntaxNode& target, const SyntaxNode& stmt) {
+    SyntaxNode base = target;
+    while (base.is("subscript") || base.is("attribute")) {
+      base = base.is("subscript") ? base.field("value") : base.field("object");
+    }
+    if (!base.is("identifier") || !globals_.count(std::string(base.text()))) return;
+    report("trace-python-state",
+           stmt,
+           fmt::format("forward writes the global `{}`: the trace bakes in the value it had while "
+                       "tracing and never updates it",
+                       base.text()),
+           {"keep state in a registered buffer updated with tensor ops, or out of forward"});
+  }
+
   void augmentedAssignment(const SyntaxNode& node) {
     const Flags flags = expr(node.field("right"));
     const SyntaxNode target = node.field("left");
     checkStateWrite(target, node);
+    checkGlobalWrite(target, node);
     if (target.is("identifier")) env_[std::string(target.text())] |= flags & kValueFlags;
   }
 
@@ -1500,6 +1528,8 @@ class FunctionAnalysis {
       }
     } else if (type == "block") {
       block(stmt);
+    } else if (type == "global_statement" || type == "nonlocal_statement") {
+      for (const SyntaxNode& name : stmt.named()) globals_.insert(std::string(name.text()));
     }
     // Left alone: assert (input checks, not behaviour), raise, pass,
     // break, continue, del, global, nonlocal, imports, nested def/class.
@@ -1554,6 +1584,7 @@ class FunctionAnalysis {
   std::shared_ptr<const PythonSourceFile> file_;
   std::map<std::string, Flags> env_;
   std::set<std::string> known_none_;  ///< parameters still at their None default
+  std::set<std::string> globals_;     ///< names declared global/nonlocal
   Flags returned_ = 0;
   int suppress_loops_ = 0;
   int quiet_numbers_ = 0;
