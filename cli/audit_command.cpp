@@ -43,8 +43,9 @@ int runAudit(CommandContext& ctx) {
   syntax.description =
       "Find behaviour that torch.jit.trace lost: data-dependent branches frozen to one\n"
       "side, loops unrolled to the example's length, values baked in from .item(),\n"
-      "shapes or Python state, modules traced in training mode. Reads the Python source\n"
-      "recorded in the archive (or under --source-root), aligns with a scripted\n"
+      "shapes, devices, dtypes, NumPy/random/time/environment reads or Python state,\n"
+      "modules traced in training mode. Reads the Python source recorded in the\n"
+      "archive (or under --source-root), aligns with a scripted\n"
       "--reference, and with --inputs runs both on variants of the inputs to prove a\n"
       "divergence with a saved counterexample. With --reference and no --inputs, the\n"
       "probes use the example inputs the archive stores (torch 2.x), else seeded random\n"
