@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "jitscope/validators/output_compare.h"
+
 namespace jitscope {
 namespace {
 
@@ -31,26 +33,6 @@ std::string functionText(const std::string& name, const BranchSide& side,
   return text;
 }
 
-bool same(const c10::IValue& a, const c10::IValue& b) {
-  if (a.isTensor() && b.isTensor()) {
-    const auto& x = a.toTensor();
-    const auto& y = b.toTensor();
-    return x.sizes() == y.sizes() && x.scalar_type() == y.scalar_type() &&
-           torch::allclose(x.to(torch::kDouble), y.to(torch::kDouble), 1e-4, 1e-5,
-                           /*equal_nan=*/true);
-  }
-  if (a.isTuple() && b.isTuple()) {
-    const auto& x = a.toTupleRef().elements();
-    const auto& y = b.toTupleRef().elements();
-    if (x.size() != y.size()) return false;
-    for (size_t i = 0; i < x.size(); ++i) {
-      if (!same(x[i], y[i])) return false;
-    }
-    return true;
-  }
-  return a == b;
-}
-
 }  // namespace
 
 std::optional<size_t> sidesAgree(const BranchSide& a, const BranchSide& b,
@@ -67,6 +49,11 @@ std::optional<size_t> sidesAgree(const BranchSide& a, const BranchSide& b,
     return std::nullopt;  // reads something a function of tensors cannot see
   }
   torch::NoGradGuard no_grad;
+  // Same structure, dtype and shape, values within torch.allclose's
+  // rtol 1e-4 / atol 1e-5 (NaN matching NaN): the audit's probe tolerance.
+  CompareOptions compare;
+  compare.tolerance.rtol = 1e-4;
+  compare.tolerance.atol = 1e-5;
   // Shapes the sides' tensors commonly have; values at several scales, with
   // both signs, so value-dependent code takes its different paths.
   const std::vector<std::vector<int64_t>> shapes = {{3, 4}, {2, 5, 6}, {1, 8}, {4}};
@@ -90,7 +77,7 @@ std::optional<size_t> sidesAgree(const BranchSide& a, const BranchSide& b,
         ok_b = false;
       }
       if (!ok_a && !ok_b) continue;  // neither accepts this shape
-      if (ok_a != ok_b || !same(ra, rb)) return std::nullopt;
+      if (ok_a != ok_b || !compareOutputs(ra, rb, compare).ok) return std::nullopt;
       ++agreed;
     }
   }

@@ -126,15 +126,12 @@ void PythonSourceFile::recordImport(const SyntaxNode& statement) {
 
 std::string PythonSourceFile::statementText(size_t line) const {
   if (!syntax_ || line == 0 || line > lines_.size()) return "";
-  // The byte where the line's code starts, then the smallest statement
-  // around it (a call spanning lines belongs to its statement).
-  uint32_t offset = 0;
-  for (size_t n = 1; n < line; ++n) offset += static_cast<uint32_t>(lines_[n - 1].size() + 1);
+  // Where the line's code starts, then the smallest statement around it (a
+  // call spanning lines belongs to its statement).
   const std::string& text = lines_[line - 1];
   const size_t first = text.find_first_not_of(" \t");
   if (first == std::string::npos) return "";
-  offset += static_cast<uint32_t>(first);
-  for (SyntaxNode node = syntax_->nodeAt(offset, offset + 1); node; node = node.parent()) {
+  for (SyntaxNode node = syntax_->nodeAtPoint(line, first); node; node = node.parent()) {
     const std::string_view type = node.type();
     const bool simple = type == "expression_statement" || type == "return_statement" ||
                         type == "assert_statement" || type == "raise_statement" ||
@@ -254,7 +251,7 @@ std::shared_ptr<const PythonSourceFile> SourceLocator::fileForRecordedPath(const
   if (found) {
     recorded_files_.push_back(found->path());
   } else {
-    missing_.push_back(path);
+    if (read_files_) missing_.push_back(path);  // not looked for is not missing
   }
   cache_[key] = found;
   return found;

@@ -109,4 +109,9 @@ SyntaxNode PythonSyntax::nodeAt(uint32_t start, uint32_t end) const {
   return SyntaxNode(ts_node_descendant_for_byte_range(ts_tree_root_node(tree_), start, end), this);
 }
 
+SyntaxNode PythonSyntax::nodeAtPoint(size_t line, size_t column) const {
+  const TSPoint point{static_cast<uint32_t>(line - 1), static_cast<uint32_t>(column)};
+  return SyntaxNode(ts_node_descendant_for_point_range(ts_tree_root_node(tree_), point, point), this);
+}
+
 }  // namespace jitscope

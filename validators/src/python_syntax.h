@@ -68,6 +68,8 @@ class PythonSyntax {
   const std::string& text() const { return text_; }
   /// The smallest node spanning [start, end) bytes.
   SyntaxNode nodeAt(uint32_t start, uint32_t end) const;
+  /// The smallest node at 1-based `line`, 0-based byte `column`.
+  SyntaxNode nodeAtPoint(size_t line, size_t column) const;
 
  private:
   PythonSyntax() = default;

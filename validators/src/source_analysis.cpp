@@ -390,14 +390,12 @@ class FunctionAnalysis {
     }
     if (type == "comparison_operator") {
       // `targets is not None` on a parameter the trace left at None.
-      const auto operands = node.named();
-      std::vector<std::string> ops;
-      for (const SyntaxNode& child : node.all()) {
-        if (!child.isNamed() && (child.is("is") || child.is("is not"))) ops.emplace_back(child.type());
-      }
-      if (operands.size() == 2 && !ops.empty() && operands[1].is("none") &&
+      const Comparison parts = comparisonParts(node);
+      const auto& operands = parts.operands;
+      const std::string op = parts.operators.empty() ? "" : parts.operators.front();
+      if (operands.size() == 2 && (op == "is" || op == "is not") && operands[1].is("none") &&
           operands[0].is("identifier") && known_none_.count(std::string(operands[0].text()))) {
-        return ops.front() == "is";
+        return op == "is";
       }
     }
     if (type == "attribute" && node.field("object").text() == "self" &&
@@ -456,7 +454,11 @@ class FunctionAnalysis {
     if (type == "boolean_operator") return booleanOperator(node);
     if (type == "comparison_operator") return comparison(node);
     if (type == "not_operator") return expr(node.field("argument"));
-    if (type == "parenthesized_expression") return children(node) | (exprModule(node) & kModule);
+    if (type == "parenthesized_expression") {
+      // (self.a)(x), (x.dtype == torch.half): the value inside, as it is.
+      const auto inner = node.named();
+      return inner.size() == 1 ? expr(inner[0]) : children(node);
+    }
     if (type == "list_comprehension" || type == "generator_expression" ||
         type == "set_comprehension" || type == "dictionary_comprehension") {
       return comprehension(node);
@@ -482,12 +484,6 @@ class FunctionAnalysis {
       if (child.is("list_splat") || child.is("dictionary_splat")) return true;
     }
     return false;
-  }
-
-  // A parenthesized module reference keeps being a module: (self.a)(x).
-  Flags exprModule(const SyntaxNode& node) {
-    const auto inner = node.named();
-    return inner.size() == 1 && inner[0].is("attribute") ? attribute(inner[0]) : 0;
   }
 
   Flags attribute(const SyntaxNode& node) {
@@ -558,22 +554,33 @@ class FunctionAnalysis {
     return (left_flags | expr(node.field("right"))) & kValueFlags;
   }
 
-  Flags comparison(const SyntaxNode& node) {
-    // Operands and the operator between each pair, in order. A two-word
-    // operator ("is not", "not in") arrives as two tokens of that type.
-    std::vector<Flags> flags;
+  // Operands and the operator between each pair, in order. A two-word
+  // operator ("is not", "not in") arrives as two tokens of that type.
+  struct Comparison {
+    std::vector<SyntaxNode> operands;
     std::vector<std::string> operators;
+  };
+  static Comparison comparisonParts(const SyntaxNode& node) {
+    Comparison parts;
     bool after_operand = false;
     for (const SyntaxNode& child : node.all()) {
       if (child.is("comment")) continue;
       if (child.isNamed()) {
-        flags.push_back(expr(child));
+        parts.operands.push_back(child);
         after_operand = true;
       } else if (after_operand) {
-        operators.emplace_back(child.type());
+        parts.operators.emplace_back(child.type());
         after_operand = false;
       }
     }
+    return parts;
+  }
+
+  Flags comparison(const SyntaxNode& node) {
+    const Comparison parts = comparisonParts(node);
+    const std::vector<std::string>& operators = parts.operators;
+    std::vector<Flags> flags;
+    for (const SyntaxNode& operand : parts.operands) flags.push_back(expr(operand));
     Flags result = 0;
     for (size_t i = 0; i + 1 < flags.size(); ++i) {
       const std::string op = i < operators.size() ? operators[i] : "";
@@ -639,6 +646,12 @@ class FunctionAnalysis {
 
   Arguments arguments(const SyntaxNode& list) {
     Arguments args;
+    if (list.is("generator_expression")) {  // sum(t for t in xs): one argument
+      args.all = expr(list);
+      args.positional.push_back(args.all);
+      args.positional_nodes.push_back(list);
+      return args;
+    }
     for (const SyntaxNode& a : list.named()) {
       if (a.is("keyword_argument")) {
         const Flags f = expr(a.field("value"));
@@ -668,10 +681,7 @@ class FunctionAnalysis {
     const std::string qualified = qualifiedName(callee);
     const bool logging = isLogging(callee_text, qualified);
     if (logging) ++quiet_numbers_;
-    Arguments args = list.is("generator_expression")
-                         ? Arguments{{expr(list)}, {}, {list}, 0}
-                         : arguments(list);
-    if (list.is("generator_expression")) args.all = args.positional[0];
+    Arguments args = arguments(list);
     if (logging) {
       --quiet_numbers_;
       return 0;
@@ -1595,10 +1605,20 @@ SourceAnalyzer::SourceAnalyzer(SourceLocator& locator, const TraceLines& trace,
                                std::vector<Finding>& out, TracerFacts tracer)
     : locator_(locator), trace_(trace), tracer_(tracer), out_(out) {}
 
+namespace {
+
+// One analysis per function and module instance: its results (findings,
+// what it returns) depend on both.
+std::string analysisKey(const PythonFunction& function, const ModuleFacts& self) {
+  return fmt::format("{}:{}/{}", function.file, function.def_line, self.path);
+}
+
+}  // namespace
+
 void SourceAnalyzer::analyze(const PythonFunction& function, const ModuleFacts& self,
                              bool returns_model_output, const std::vector<ArgumentKind>* parameters) {
   if (function.isScripted()) return;  // TorchScript keeps its control flow
-  const std::string key = fmt::format("{}:{}/{}", function.file, function.def_line, self.path);
+  const std::string key = analysisKey(function, self);
   if (!analyzed_.insert(key).second) return;
   returns_[key] = analyzeReporting(function, self, returns_model_output, parameters, nullptr);
 }
@@ -1638,7 +1658,7 @@ unsigned SourceAnalyzer::analyzeReporting(const PythonFunction& function, const 
 unsigned SourceAnalyzer::follow(const PythonFunction& function, const ModuleFacts& self,
                                 const CallArguments& arguments) {
   constexpr int kMaxFollowDepth = 32;
-  const std::string key = fmt::format("{}:{}/{}", function.file, function.def_line, self.path);
+  const std::string key = analysisKey(function, self);
   if (auto it = returns_.find(key); it != returns_.end()) return it->second;
   if (!analyzed_.insert(key).second || depth_ >= kMaxFollowDepth) return kTensor;  // recursion
   ++depth_;

@@ -114,16 +114,14 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
   std::vector<Finding> findings;
   SourceLocator locator(options.source_roots, /*read_files=*/!options.no_source);
   const auto traced_graph = methodGraph(module, "forward", GraphForm::kInlined);
-  // A recorded path as a local one; under --no-source the locator is never
-  // asked, so nothing of the Python source is read.
+  // A recorded path as a local one (as recorded under --no-source, whose
+  // locator reads nothing).
   const auto localPath = [&](const std::string& recorded) {
-    if (options.no_source) return recorded;
     auto file = locator.fileForRecordedPath(recorded);
     return file ? file->path() : recorded;
   };
 
-  // Under --no-source: no recorded line is mapped to a file.
-  const TraceLines trace = options.no_source ? TraceLines() : TraceLines(*traced_graph, locator);
+  const TraceLines trace(*traced_graph, locator);
 
   // 1. Static: the Python behind every traced module's forward. A scripted
   // model keeps its control flow, so only traced (or undecidable) parts are
@@ -144,7 +142,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
       if (!method) continue;
       const auto evidence = collectProvenance(*method->graph());
       if (evidence.verdict() == Provenance::kScripted) continue;
-      auto file = options.no_source ? nullptr : locator.fileForClass(type);
+      auto file = locator.fileForClass(type);
       const std::string class_name = type.substr(type.rfind('.') + 1);
       if (!file) {
         unreadable.push_back(type);
@@ -246,7 +244,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
 
   report.findings = mergeByLine(std::move(findings));
   for (auto& f : report.findings) {
-    if (!f.location.known() || options.no_source) continue;
+    if (!f.location.known()) continue;
     if (auto file = locator.fileForRecordedPath(f.location.file)) {
       f.location.file = file->path();
       f.source_line = file->line(f.location.line);

@@ -26,8 +26,6 @@ struct TracedOp {
 class TraceLines {
  public:
   TraceLines(const torch::jit::Graph& inlined_graph, SourceLocator& locator);
-  /// No recorded ops (audit --no-source: no line is looked up).
-  TraceLines() = default;
 
   /// Ops recorded with a frame at `file`:`line`.
   const std::vector<TracedOp>& at(const std::string& file, size_t line) const;

@@ -97,7 +97,7 @@ class PythonSourceFile {
 class SourceLocator {
  public:
   /// With `read_files` false it finds nothing (audit --no-source): every
-  /// lookup fails as if the source were gone.
+  /// lookup fails as if the source were gone, and no path counts as missing.
   explicit SourceLocator(std::vector<std::string> source_roots, bool read_files = true);
 
   /// The file at a path recorded in the archive: as is, else re-rooted under
