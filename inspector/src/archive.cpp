@@ -170,10 +170,10 @@ void checkRecords(const std::string& path, const ZipDirectory& zip, const std::s
 enum class StorageSizes { kCheck, kIgnore };
 
 // Each pickle's declared storages against the records that back them.
-void checkPickle(const std::string& path, const ZipDirectory& zip, const std::string& root,
-                 const std::string& pickle_name, const std::string& tensor_dir, StorageSizes sizes) {
+PickleSummary checkPickle(const std::string& path, const ZipDirectory& zip, const std::string& root,
+                          const std::string& pickle_name, const std::string& tensor_dir, StorageSizes sizes) {
   const ZipEntry* entry = zip.find(root + pickle_name);
-  if (!entry) return;
+  if (!entry) return {};
   const auto bytes = zip.readSmallRecord(*entry, kMaxPickleBytes);
   if (!bytes) {
     throw InputError(path, fmt::format("record '{}' is larger than {} MiB; refusing to read it",
@@ -185,7 +185,7 @@ void checkPickle(const std::string& path, const ZipDirectory& zip, const std::st
   } catch (const PickleRejected& e) {
     throw InputError(path, fmt::format("record '{}': {}", entry->name, e.what()));
   }
-  if (sizes == StorageSizes::kIgnore) return;
+  if (sizes == StorageSizes::kIgnore) return summary;
   for (const auto& storage : summary.storages) {
     const std::string record = root + tensor_dir + storage.key;
     const ZipEntry* data = zip.find(record);
@@ -202,6 +202,7 @@ void checkPickle(const std::string& path, const ZipDirectory& zip, const std::st
                                          storage.dtype));
     }
   }
+  return summary;
 }
 
 // Stored records must not overlap: overlapping records let a small file
@@ -228,7 +229,7 @@ void checkLayout(const std::string& path, const ZipDirectory& zip) {
 
 }  // namespace
 
-ArchiveInfo inspectArchive(const std::string& path) {
+ArchiveInfo inspectArchive(const std::string& path, FormatVersion version_check) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throw InputError(path, "no such file");
@@ -338,8 +339,8 @@ ArchiveInfo inspectArchive(const std::string& path) {
     throw InputError(path, "archive has no readable version record; "
                            "corrupt archive, export it again");
   }
-  if (info.format_version < info.min_supported_version ||
-      info.format_version > info.max_supported_version) {
+  if (version_check == FormatVersion::kMustBeReadable &&
+      (info.format_version < info.min_supported_version || info.format_version > info.max_supported_version)) {
     throw InputError(
         path, "archive format version " + std::to_string(info.format_version) +
                   " is outside what this LibTorch reads (" +
@@ -349,7 +350,7 @@ ArchiveInfo inspectArchive(const std::string& path) {
   }
   checkLayout(path, *zip);
   checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck);
-  checkPickle(path, *zip, root, "constants.pkl", "constants/", StorageSizes::kCheck);
+  info.constant_storages = checkPickle(path, *zip, root, "constants.pkl", "constants/", StorageSizes::kCheck).storages;
   // torch 2.11 writes the traced inputs' storage records empty (see
   // tests/data/torch2/); neither torch::jit::load nor jitscope reads them,
   // so only the pickle's globals are checked.

@@ -4,7 +4,6 @@
 #include <glob.h>
 
 #include <c10/core/CPUAllocator.h>
-#include <caffe2/serialize/inline_container.h>
 
 #include <regex>
 #include <set>
@@ -15,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "jitscope/core/operator_library.h"
+#include "jitscope/inspector/requirements.h"
 
 namespace jitscope {
 
@@ -65,23 +65,16 @@ std::optional<std::string> firstMatch(const char* pattern) {
   return path;
 }
 
-// The operators of `ns` that the archive's TorchScript code calls
-// (`ops.ns.name(...)` in code/*.py), sorted; empty when unreadable.
+// The operators of `ns` that the archive's TorchScript code calls, sorted;
+// empty when the code cannot be read (the advice still names the namespace).
 std::set<std::string> operatorsCalled(const std::string& archive_path, const std::string& ns) {
   std::set<std::string> names;
   try {
-    caffe2::serialize::PyTorchStreamReader reader(archive_path);
-    const std::regex call("ops\\." + ns + "\\.([A-Za-z_][A-Za-z0-9_]*)");
-    for (const auto& record : reader.getAllRecords()) {
-      if (record.size() < 3 || record.compare(record.size() - 3, 3, ".py") != 0) continue;
-      auto [data, size] = reader.getRecord(record);
-      const std::string text(static_cast<const char*>(data.get()), size);
-      for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
-        names.insert(ns + "::" + (*it)[1].str());
-      }
+    for (const auto& [op, count] : readRequirements(archive_path).operatorCounts()) {
+      if (op.rfind(ns + "::", 0) == 0) names.insert(op);
     }
   } catch (const std::exception&) {
-    names.clear();  // the advice still names the namespace
+    names.clear();
   }
   return names;
 }

@@ -4,7 +4,6 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/serialization/import.h>
 
-#include <caffe2/serialize/inline_container.h>
 #include <caffe2/serialize/read_adapter_interface.h>
 
 #include <fcntl.h>
@@ -18,7 +17,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
-#include "jitscope/inspector/code_depth.h"
+#include "jitscope/inspector/code_records.h"
 #include "missing_operator.h"
 
 namespace jitscope {
@@ -62,24 +61,6 @@ class SkipTensorData final : public caffe2::serialize::ReadAdapterInterface {
   std::vector<std::pair<uint64_t, uint64_t>> ranges_;
 };
 
-// LibTorch's compiler recurses on bracket nesting and operator chains and
-// would crash (SIGSEGV) on a code record deep enough; the gate's zip reader
-// does not inflate, so the records are read (inflated) by LibTorch's own
-// reader and bounded before torch::jit::load compiles them.
-void checkCodeDepth(const std::string& path) {
-  caffe2::serialize::PyTorchStreamReader reader(path);
-  for (const auto& name : reader.getAllRecords()) {
-    if (name.rfind("code/", 0) != 0 || name.size() < 3 || name.compare(name.size() - 3, 3, ".py") != 0) continue;
-    const auto [data, size] = reader.getRecord(name);
-    const std::string_view code(static_cast<const char*>(data.get()), size);
-    if (const auto why = findExcessiveDepth(code)) {
-      throw InputError(path, fmt::format("record '{}': {}; LibTorch's compiler would run out of stack on it, "
-                                         "so the file was crafted or generated badly; re-export the model",
-                                         name, *why));
-    }
-  }
-}
-
 // The problem LibTorch's load failure names, in one line: an operator of a
 // library that is not loaded gets the --load-library that provides it.
 std::string loadFailure(const std::string& message, const std::string& path) {
@@ -94,7 +75,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
   try {
     noteInput(path);  // an isolated run reports a crash from here on against `path`
     model.archive = inspectArchive(path);
-    checkCodeDepth(path);
+    forEachCodeRecord(model.archive, [](const CodeRecord&) {});  // bounds their depth before the compiler
     model.module = std::make_shared<torch::jit::Module>(
         tensors == TensorData::kSkip
             ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),

@@ -221,6 +221,7 @@ class Scanner {
       fail(fmt::format("persistent id at byte {} names '{}' as its storage type", at, printable(t[1]->text)));
     }
     storage.key = t[2]->text;
+    storage.location = printable(t[3]->text);
     // torch names storage records by number ("0", "17"); allow a little
     // more, never a path, a control character or anything to escape.
     const bool plain = !storage.key.empty() && storage.key.size() <= 64 &&

@@ -16,6 +16,25 @@ ordered_json tensorsJson(const TensorSummary& summary) {
                       {"devices", summary.devices}};
 }
 
+// Every operator with its call count and the argument patterns its call
+// sites use ("2", "1 + dim, keepdim"): what a target's schemas must accept.
+ordered_json requirementsJson(const ModelRequirements& needs) {
+  std::map<std::string, std::map<std::string, size_t>> signatures;
+  for (const auto& call : needs.calls) ++signatures[call.op][call.signature()];
+  ordered_json operators = ordered_json::array();
+  for (const auto& [op, patterns] : signatures) {
+    size_t calls = 0;
+    for (const auto& [pattern, count] : patterns) calls += count;
+    operators.push_back({{"name", op}, {"calls", calls}, {"arguments", patterns}});
+  }
+  return ordered_json{{"format_version", needs.format_version},
+                      {"producer", needs.producer},
+                      {"operators", operators},
+                      {"custom_classes", needs.customClassNames()},
+                      {"devices", needs.deviceNames()},
+                      {"dtypes", needs.dtypeNames()}};
+}
+
 }  // namespace
 
 std::string renderInfoJson(const ModuleInfo& info) {
@@ -43,7 +62,7 @@ std::string renderInfoJson(const ModuleInfo& info) {
       {"traced_inputs", a.has_traced_inputs},
       {"traced_input_records", a.traced_input_records},
       {"extra_files", a.extra_files}};
-  out["producer"] = nullptr;  // TorchScript archives do not record it
+  out["producer"] = info.requirements.producer;  // inferred from the records: archives do not name it
   out["layout"] = a.writtenByTorch2() ? "torch-2.x" : "torch-1.x";
   out["linked_torch"] = info.linked_torch_version;
 
@@ -86,6 +105,7 @@ std::string renderInfoJson(const ModuleInfo& info) {
                        {"count", d.count}});
   }
   out["devices"] = devices;
+  out["requires"] = requirementsJson(info.requirements);
   return out.dump(2) + "\n";
 }
 

@@ -51,6 +51,37 @@ class TextWriter {
 
 }  // namespace
 
+namespace {
+
+// What the archive asks of the LibTorch that loads it (requirements.h):
+// what `jitscope compat` checks against a target.
+void renderRequirements(TextWriter& w, const ModelRequirements& needs, const ArchiveInfo& archive) {
+  const auto counts = needs.operatorCounts();
+  w.heading(fmt::format("Requires (read from the code, not compiled): {} operators at {} call sites",
+                        counts.size(), needs.calls.size()));
+  w.line(fmt::format("  archive format    version {} ({}; this LibTorch reads {}..{})", needs.format_version,
+                     needs.producer, archive.min_supported_version, archive.max_supported_version));
+  std::map<std::string, std::vector<std::string>> by_namespace;
+  for (const auto& [op, count] : counts) {
+    const std::string ns = op.substr(0, op.find("::"));
+    by_namespace[ns].push_back(count > 1 ? fmt::format("{} x{}", op.substr(ns.size() + 2), count)
+                                         : op.substr(ns.size() + 2));
+  }
+  for (const auto& [ns, ops] : by_namespace) {
+    // aten's list is long and standard; other namespaces are what a deployment must bring.
+    if (ns == "aten" || ns == "prim") {
+      w.line(fmt::format("  {:<17} {} operators (--format json lists them)", ns, ops.size()));
+    } else {
+      w.line(fmt::format("  {:<17} {}", ns, fmt::join(ops, ", ")));
+    }
+  }
+  if (!needs.classes.empty()) w.line(fmt::format("  custom classes    {}", fmt::join(needs.customClassNames(), ", ")));
+  if (!needs.devices.empty()) w.line(fmt::format("  devices           {}", fmt::join(needs.deviceNames(), ", ")));
+  if (!needs.dtypes.empty()) w.line(fmt::format("  dtypes            {}", fmt::join(needs.dtypeNames(), ", ")));
+}
+
+}  // namespace
+
 std::string renderInfoText(const ModuleInfo& info) {
   const ArchiveInfo& archive = info.archive;
   TextWriter w;
@@ -136,6 +167,7 @@ std::string renderInfoText(const ModuleInfo& info) {
                          d.count > 1 ? fmt::format("  x{}", d.count) : ""));
     }
   }
+  renderRequirements(w, info.requirements, info.archive);
   return w.take();
 }
 

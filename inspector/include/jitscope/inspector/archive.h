@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "jitscope/inspector/pickle_scan.h"
+
 namespace jitscope {
 
 struct ArchiveInfo {
@@ -39,6 +41,9 @@ struct ArchiveInfo {
   /// traced_inputs/N): evidence of tracing, and inputs to run the model on.
   bool has_traced_inputs = false;
   size_t traced_input_records = 0;
+  /// Storages of constants.pkl: the tensors baked into code (CONSTANTS.cN),
+  /// with the dtype and device they were saved with.
+  std::vector<DeclaredStorage> constant_storages;
   std::vector<std::string> extra_files;  ///< names under extra/
   /// [begin, end) byte ranges of the stored tensor records (data/N), in
   /// file order: what loading without tensor data skips.
@@ -51,9 +56,15 @@ struct ArchiveInfo {
   }
 };
 
+/// Whether the gate refuses a format version the linked LibTorch cannot read.
+enum class FormatVersion {
+  kMustBeReadable,  ///< every command that loads the model
+  kAnyVersion,      ///< reading what the archive needs (`compat`, requirements): a newer file is data
+};
+
 /// Validates that `path` is a TorchScript archive and reads its metadata.
 /// Throws InputError with a one-line diagnosis (and fix) otherwise.
-ArchiveInfo inspectArchive(const std::string& path);
+ArchiveInfo inspectArchive(const std::string& path, FormatVersion version = FormatVersion::kMustBeReadable);
 
 /// Validates a torch.save zip file (example inputs) as inspectArchive
 /// validates a model's tensors: record names, compression, layout, and

@@ -32,6 +32,7 @@ class PickleRejected : public std::runtime_error {
 struct DeclaredStorage {
   std::string key;        ///< record name under the tensor folder: "3"
   std::string dtype;      ///< "float32"
+  std::string location;   ///< where it was saved from: "cpu", "cuda:0" (as the pickle says; unchecked)
   uint64_t element_size;  ///< bytes per element
   uint64_t numel;         ///< elements the pickle says the record holds
   uint64_t bytes() const { return element_size * numel; }  ///< checked: no overflow

@@ -1,0 +1,60 @@
+#include "jitscope/inspector/code_records.h"
+
+#include <caffe2/serialize/inline_container.h>
+
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/code_depth.h"
+#include "jitscope/inspector/zip_directory.h"
+
+namespace jitscope {
+
+namespace {
+
+bool isCodeRecord(std::string_view name) {
+  return name.rfind("code/", 0) == 0 && name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0;
+}
+
+// The archive gate (inspectArchive) bounds every record's inflated size.
+constexpr size_t kMaxCodeRecordBytes = size_t{64} << 20;
+
+}  // namespace
+
+void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit) {
+  const auto zip = ZipDirectory::read(archive.path);
+  if (!zip) throw InputError(archive.path, "not a zip archive any more; was it replaced while being read?");
+  const std::string root = archive.prefix + "/";
+  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> torch_reader;  // for compressed records only
+  for (const auto& entry : zip->entries()) {
+    if (entry.name.rfind(root, 0) != 0) continue;
+    const std::string name = entry.name.substr(root.size());
+    if (!isCodeRecord(name)) continue;
+    std::optional<std::string> bytes = zip->readSmallRecord(entry, kMaxCodeRecordBytes);
+    if (!bytes) {
+      if (archive.format_version < archive.min_supported_version ||
+          archive.format_version > archive.max_supported_version) {
+        throw InputError(archive.path, fmt::format("record '{}' is compressed and the archive's format version {} "
+                                                   "is one this LibTorch does not read; re-export the model",
+                                                   entry.name, archive.format_version));
+      }
+      if (!torch_reader) torch_reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(archive.path);
+      auto [data, size] = torch_reader->getRecord(name);
+      bytes.emplace(static_cast<const char*>(data.get()), size);
+    }
+    // LibTorch's compiler (and its parser, which jitscope uses to read the
+    // records) recurses on bracket nesting and operator chains and would
+    // crash on a record deep enough: bound it before anything parses it.
+    if (const auto why = findExcessiveDepth(*bytes)) {
+      throw InputError(archive.path, fmt::format("record '{}': {}; LibTorch's compiler would run out of stack on "
+                                                 "it, so the file was crafted or generated badly; re-export the model",
+                                                 entry.name, *why));
+    }
+    visit(CodeRecord{name, *bytes});
+  }
+}
+
+}  // namespace jitscope
