@@ -194,10 +194,13 @@ class RecordReader {
       }
     }
     use.location = where(tree);
-    if (use.op == "aten::device" && use.positional == 1 &&
+    if (use.op == "aten::device" && use.positional == 1 && use.keywords.empty() &&
         call.inputs()[0].kind() == torch::jit::TK_STRINGLITERAL) {
+      // PythonPrint's spelling of a Device constant: the compiler makes it a
+      // prim::Constant, not an operator call (checked by the model tests).
       const std::string device = torch::jit::StringLiteral(call.inputs()[0]).text();
       out_.devices.push_back({device, use.location.str(), use.location});
+      return;
     }
     out_.calls.push_back(std::move(use));
   }
