@@ -5,6 +5,7 @@
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/module_info.h"
+#include "jitscope/inspector/requirements.h"
 #include "jitscope/report/info_render.h"
 
 namespace jitscope::cli {
@@ -30,7 +31,7 @@ int runInfo(CommandContext& ctx) {
 
   const LoadedModel model =
       loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
-  writeOutput(renderInfo(describeModel(model), format));
+  writeOutput(renderInfo(describeModel(model), readRequirements(model.archive), format));
   return toInt(ExitCode::kOk);
 }
 

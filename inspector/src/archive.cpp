@@ -88,7 +88,6 @@ std::string describePickledObject(const std::string& pickle) {
 // Records whose bytes LibTorch takes as they are (tensor storages and the
 // pickles) must be stored uncompressed, as torch.jit.save writes them; code
 // is deflated, within bounds that rule out zip bombs.
-constexpr uint64_t kMaxInflatedRecord = uint64_t{64} << 20;
 constexpr uint64_t kMaxDeflateRatio = 1100;  // deflate's own limit is about 1032:1
 constexpr size_t kMaxPickleBytes = size_t{256} << 20;
 
@@ -339,8 +338,7 @@ ArchiveInfo inspectArchive(const std::string& path, FormatVersion version_check)
     throw InputError(path, "archive has no readable version record; "
                            "corrupt archive, export it again");
   }
-  if (version_check == FormatVersion::kMustBeReadable &&
-      (info.format_version < info.min_supported_version || info.format_version > info.max_supported_version)) {
+  if (version_check == FormatVersion::kMustBeReadable && !info.formatReadable()) {
     throw InputError(
         path, "archive format version " + std::to_string(info.format_version) +
                   " is outside what this LibTorch reads (" +

@@ -19,9 +19,6 @@ bool isCodeRecord(std::string_view name) {
   return name.rfind("code/", 0) == 0 && name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0;
 }
 
-// The archive gate (inspectArchive) bounds every record's inflated size.
-constexpr size_t kMaxCodeRecordBytes = size_t{64} << 20;
-
 }  // namespace
 
 void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit) {
@@ -33,10 +30,9 @@ void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(cons
     if (entry.name.rfind(root, 0) != 0) continue;
     const std::string name = entry.name.substr(root.size());
     if (!isCodeRecord(name)) continue;
-    std::optional<std::string> bytes = zip->readSmallRecord(entry, kMaxCodeRecordBytes);
+    std::optional<std::string> bytes = zip->readSmallRecord(entry, kMaxInflatedRecord);
     if (!bytes) {
-      if (archive.format_version < archive.min_supported_version ||
-          archive.format_version > archive.max_supported_version) {
+      if (!archive.formatReadable()) {
         throw InputError(archive.path, fmt::format("record '{}' is compressed and the archive's format version {} "
                                                    "is one this LibTorch does not read; re-export the model",
                                                    entry.name, archive.format_version));

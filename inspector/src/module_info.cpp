@@ -117,7 +117,6 @@ ModuleInfo describeModel(const LoadedModel& model) {
   info.archive = model.archive;
   info.linked_torch_version = compat::torchVersion();
   describeTree(module, "", 0, info.modules);
-  info.requirements = readRequirements(model.archive);
 
   for (const auto& param : module.named_parameters(/*recurse=*/true)) {
     summarize(info.parameters, param.value);

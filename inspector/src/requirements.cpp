@@ -98,21 +98,25 @@ std::string dottedName(const TreeRef& tree) {
 // aten::X (`torch.autograd.X` too, PythonPrint's spelling of aten::grad and
 // aten::backward), `ops.NS.X` is NS::X. Anything else (a method, a
 // __torch__ function, a builtin such as int()) is not an operator lookup.
-std::optional<std::string> operatorNamed(const std::string& callee) {
-  auto parts = [&] {
-    std::vector<std::string> out;
-    size_t begin = 0;
-    while (true) {
-      const size_t dot = callee.find('.', begin);
-      out.push_back(callee.substr(begin, dot - begin));
-      if (dot == std::string::npos) break;
-      begin = dot + 1;
+std::optional<std::string> operatorNamed(std::string_view callee) {
+  // The name after `prefix`, when it is one more dotted part and no more.
+  auto lastPart = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (callee.substr(0, prefix.size()) != prefix) return std::nullopt;
+    const std::string_view rest = callee.substr(prefix.size());
+    if (rest.empty() || rest.find('.') != std::string_view::npos) return std::nullopt;
+    return rest;
+  };
+  if (const auto name = lastPart("torch.autograd.")) return "aten::" + std::string(*name);
+  if (const auto name = lastPart("torch.")) return "aten::" + std::string(*name);
+  if (callee.substr(0, 4) == "ops.") {
+    const std::string_view rest = callee.substr(4);  // NS.NAME
+    const size_t dot = rest.find('.');
+    if (dot == 0 || dot == std::string_view::npos || dot + 1 == rest.size() ||
+        rest.find('.', dot + 1) != std::string_view::npos) {
+      return std::nullopt;
     }
-    return out;
-  }();
-  if (parts.size() == 2 && parts[0] == "torch") return "aten::" + parts[1];
-  if (parts.size() == 3 && parts[0] == "torch" && parts[1] == "autograd") return "aten::" + parts[2];
-  if (parts.size() == 3 && parts[0] == "ops") return parts[1] + "::" + parts[2];
+    return std::string(rest.substr(0, dot)) + "::" + std::string(rest.substr(dot + 1));
+  }
   return std::nullopt;
 }
 

@@ -37,7 +37,7 @@ ordered_json requirementsJson(const ModelRequirements& needs) {
 
 }  // namespace
 
-std::string renderInfoJson(const ModuleInfo& info) {
+std::string renderInfoJson(const ModuleInfo& info, const ModelRequirements& needs) {
   const ArchiveInfo& a = info.archive;
   ordered_json out;
   out["file"] = a.path;
@@ -62,7 +62,7 @@ std::string renderInfoJson(const ModuleInfo& info) {
       {"traced_inputs", a.has_traced_inputs},
       {"traced_input_records", a.traced_input_records},
       {"extra_files", a.extra_files}};
-  out["producer"] = info.requirements.producer;  // inferred from the records: archives do not name it
+  out["producer"] = needs.producer;  // inferred from the records: archives do not name it
   out["layout"] = a.writtenByTorch2() ? "torch-2.x" : "torch-1.x";
   out["linked_torch"] = info.linked_torch_version;
 
@@ -105,7 +105,7 @@ std::string renderInfoJson(const ModuleInfo& info) {
                        {"count", d.count}});
   }
   out["devices"] = devices;
-  out["requires"] = requirementsJson(info.requirements);
+  out["requires"] = requirementsJson(needs);
   return out.dump(2) + "\n";
 }
 

@@ -82,7 +82,7 @@ void renderRequirements(TextWriter& w, const ModelRequirements& needs, const Arc
 
 }  // namespace
 
-std::string renderInfoText(const ModuleInfo& info) {
+std::string renderInfoText(const ModuleInfo& info, const ModelRequirements& needs) {
   const ArchiveInfo& archive = info.archive;
   TextWriter w;
   w.heading(fmt::format("File: {}", archive.path));
@@ -167,7 +167,7 @@ std::string renderInfoText(const ModuleInfo& info) {
                          d.count > 1 ? fmt::format("  x{}", d.count) : ""));
     }
   }
-  renderRequirements(w, info.requirements, info.archive);
+  renderRequirements(w, needs, info.archive);
   return w.take();
 }
 

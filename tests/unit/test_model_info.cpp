@@ -84,7 +84,7 @@ TEST_P(ManifestTest, MatchesPyTorch) {
   EXPECT_EQ(skipped.provenance.verdict(), info.provenance.verdict());
 
   // The JSON the CLI prints carries the same histogram under "ops".
-  const auto json = nlohmann::json::parse(renderInfoJson(info));
+  const auto json = nlohmann::json::parse(renderInfoJson(info, readRequirements(info.archive)));
   EXPECT_EQ(json["ops"].get<decltype(expected_ops)>(), expected_ops);
   EXPECT_EQ(json["provenance"], expected["provenance"]);
 }

@@ -50,11 +50,19 @@ struct ArchiveInfo {
   std::vector<std::pair<uint64_t, uint64_t>> tensor_data_ranges;
 
   bool hasDebugInfo() const { return debug_files > 0; }
+  /// True when the linked LibTorch reads this format version.
+  bool formatReadable() const {
+    return format_version >= min_supported_version && format_version <= max_supported_version;
+  }
   /// True when records written only by PyTorch 2.x writers are present.
   bool writtenByTorch2() const {
     return !byte_order.empty() || !serialization_id.empty();
   }
 };
+
+/// The largest record the gate lets through inflated (code is deflated in a
+/// repacked archive; torch.jit.save stores everything else as it is).
+constexpr uint64_t kMaxInflatedRecord = uint64_t{64} << 20;
 
 /// Whether the gate refuses a format version the linked LibTorch cannot read.
 enum class FormatVersion {

@@ -10,7 +10,6 @@
 
 #include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/pinned_devices.h"
-#include "jitscope/inspector/requirements.h"
 #include "jitscope/inspector/provenance.h"
 
 namespace jitscope {
@@ -71,8 +70,6 @@ struct ModuleInfo {
   OpStats forward;  ///< empty method name when there is no forward
   /// Devices forward's inlined graph holds as constants (pinned_devices.h).
   std::vector<PinnedDevice> pinned_devices;
-  /// What the archive asks of a LibTorch (requirements.h), from its code.
-  ModelRequirements requirements;
   ProvenanceEvidence provenance;  ///< all methods, and functions they call
 };
 
