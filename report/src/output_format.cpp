@@ -13,6 +13,8 @@ std::string toString(OutputFormat format) {
       return "text";
     case OutputFormat::kJson:
       return "json";
+    case OutputFormat::kSarif:
+      return "sarif";
   }
   return "text";
 }

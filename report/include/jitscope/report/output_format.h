@@ -6,9 +6,9 @@
 
 namespace jitscope {
 
-enum class OutputFormat { kText, kJson };
+enum class OutputFormat { kText, kJson, kSarif };
 
-/// Parses "text" or "json" among `allowed`; throws UsageError listing them.
+/// Parses "text", "json" or "sarif" among `allowed`; throws UsageError listing them.
 OutputFormat parseOutputFormat(const std::string& name,
                                const std::vector<OutputFormat>& allowed);
 
