@@ -1,5 +1,8 @@
 #include "command_line.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include <sstream>
 
 #include <fmt/format.h>
@@ -47,8 +50,10 @@ std::string globalHelp() {
       "usage: jitscope [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
       "Inspect TorchScript models (.pt files from torch.jit.script or\n"
       "torch.jit.trace) without Python.\n\nCommands:\n";
+  size_t width = 0;
+  for (const auto& command : commands()) width = std::max(width, std::string_view(command.name).size());
   for (const auto& command : commands()) {
-    text += fmt::format("  {:<10}{}\n", command.name, command.summary);
+    text += fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
   }
   text +=
       "\nGlobal options (before COMMAND):\n"

@@ -32,7 +32,8 @@ if [ -f "$root/build/models/compat/manifest.json" ]; then
 fi
 # 8 tests at once on 16 cores: two intra-op threads each, or LibTorch's
 # default (one per core) oversubscribes the machine 8x and golden cases time out.
-(cd "$build" && OMP_NUM_THREADS=2 ctest --output-on-failure --parallel 8 --timeout 300) 2>&1 | tee "$out/ctest.log" | tail -15
+(cd "$build" && OMP_NUM_THREADS=2 ctest --output-on-failure --parallel 8 --timeout 300) 2>&1 | tee "$out/ctest.log" | tail -15 \
+  || true  # the fixtures and table below are wanted either way
 
 # Tiny models saved by this torch, for tests/data/torch2 (read by LibTorch 1.13 in CI).
 mkdir -p "$out/torch2"
