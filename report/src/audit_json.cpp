@@ -90,7 +90,7 @@ std::string renderAuditJunit(const AuditReport& report, Severity fail_on,
   for (const auto& check : allChecks()) {
     std::string body;
     if (unverified_fails && !atLeast(Severity::kNote, fail_on) &&
-        std::string_view(check.name) == "audit-source-unavailable") {
+        check.id == CheckId::kAuditSourceUnavailable) {
       ++failures;
       body += fmt::format("      <failure type=\"unverified\" message=\"{}\">{}: {}</failure>\n",
                           "part of the traced code could not be checked from its Python source",

@@ -297,12 +297,10 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       }
     }
     if (diverged.empty()) continue;
-    Finding finding;
-    finding.check = "trace-diverges-from-reference";
-    finding.severity = Severity::kError;
-    finding.message = fmt::format("the traced model and the scripted reference disagree on {} of "
-                                  "the probes from input set {}",
-                                  diverged.size(), set);
+    Finding finding(CheckId::kTraceDivergesFromReference,
+                    fmt::format("the traced model and the scripted reference disagree on {} of "
+                                "the probes from input set {}",
+                                diverged.size(), set));
     for (const auto& d : diverged) finding.notes.push_back("counterexample: " + d);
     finding.notes.push_back(fmt::format("saved the first counterexample (torch.load reads it) as {}", saved));
     std::string roots;
