@@ -52,10 +52,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Severity severityOf(const std::string& name) {
-  return name == "note" ? Severity::kNote : name == "error" ? Severity::kError : Severity::kWarning;
-}
-
 CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditReport& report) {
   AuditOptions options;
   options.source_roots = config.audit.source_roots;
@@ -65,7 +61,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
     options.counterexample_dir = fs::temp_directory_path().string();
   }
   report = auditModel(model, options);
-  const Severity fail_on = severityOf(config.audit.fail_on);
+  const Severity fail_on = config.audit.fail_on;
   CiStep step;
   step.name = "audit";
   size_t failing = 0;
@@ -81,7 +77,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
   step.status = failing || (unverified && config.audit.fail_unverified) ? CiStatus::kFail : CiStatus::kPass;
   step.summary = fmt::format("{} model, {} finding{}, {} at or above {}{}", toString(report.provenance),
                              report.findings.size(), report.findings.size() == 1 ? "" : "s", failing,
-                             config.audit.fail_on,
+                             toString(config.audit.fail_on),
                              !unverified ? ""
                              : config.audit.fail_unverified ? ", unverified (fails: unverified = \"fail\")"
                                                             : ", unverified");
@@ -242,7 +238,7 @@ CiModelResult checkModel(const CiModelConfig& config, const std::string& report_
     CompareOptions compare;
     compare.tolerance.rtol = config.check.rtol;
     compare.tolerance.atol = config.check.atol;
-    addPassStatistics(page, model, choosePasses("inference", ""), config.inputs, compare);
+    addPassStatistics(page, model, *presetChoice("inference"), config.inputs, compare);
     result.report = (fs::path(report_dir) / (fileNameOf(config.name) + ".html")).string();
     writeFileAtomically(result.report, renderHtmlReport(page));
   }
