@@ -49,6 +49,7 @@ GROUPS = (
     Group("ci", "ci"),
     Group("check", "check"),
     Group("detection", "detection"),
+    Group("compat", "compat"),
     Group("bad", "bad_inputs", requires=("classic",)),
     Group("hostile", "hostile", requires=("classic", "bad")),
     Group("bench", "bert", entry="build_bench", bench=True),

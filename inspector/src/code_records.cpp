@@ -19,38 +19,65 @@ bool isCodeRecord(std::string_view name) {
   return name.rfind("code/", 0) == 0 && name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0;
 }
 
+// A record's bytes: stored ones through jitscope's zip reader (any format
+// version), a compressed one through LibTorch's reader.
+class RecordBytes {
+ public:
+  explicit RecordBytes(const ArchiveInfo& archive) : archive_(archive), zip_(ZipDirectory::read(archive.path)) {
+    if (!zip_) throw InputError(archive.path, "not a zip archive any more; was it replaced while being read?");
+  }
+  const ZipDirectory& zip() const { return *zip_; }
+
+  std::string read(const ZipEntry& entry, const std::string& name) {
+    if (auto bytes = zip_->readSmallRecord(entry, kMaxInflatedRecord)) return std::move(*bytes);
+    if (!archive_.formatReadable()) {
+      throw InputError(archive_.path, fmt::format("record '{}' is compressed and the archive's format version {} "
+                                                  "is one this LibTorch does not read; re-export the model",
+                                                  entry.name, archive_.format_version));
+    }
+    if (entry.uncompressed_size > kMaxInflatedRecord) {
+      throw InputError(archive_.path, fmt::format("record '{}' inflates to {} bytes, more than any model's code; "
+                                                  "the file was crafted or damaged",
+                                                  entry.name, entry.uncompressed_size));
+    }
+    if (!torch_reader_) torch_reader_ = std::make_unique<caffe2::serialize::PyTorchStreamReader>(archive_.path);
+    auto [data, size] = torch_reader_->getRecord(name);
+    return std::string(static_cast<const char*>(data.get()), size);
+  }
+
+ private:
+  const ArchiveInfo& archive_;
+  std::optional<ZipDirectory> zip_;
+  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> torch_reader_;
+};
+
 }  // namespace
 
 void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit) {
-  const auto zip = ZipDirectory::read(archive.path);
-  if (!zip) throw InputError(archive.path, "not a zip archive any more; was it replaced while being read?");
+  RecordBytes records(archive);
   const std::string root = archive.prefix + "/";
-  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> torch_reader;  // for compressed records only
-  for (const auto& entry : zip->entries()) {
+  for (const auto& entry : records.zip().entries()) {
     if (entry.name.rfind(root, 0) != 0) continue;
     const std::string name = entry.name.substr(root.size());
     if (!isCodeRecord(name)) continue;
-    std::optional<std::string> bytes = zip->readSmallRecord(entry, kMaxInflatedRecord);
-    if (!bytes) {
-      if (!archive.formatReadable()) {
-        throw InputError(archive.path, fmt::format("record '{}' is compressed and the archive's format version {} "
-                                                   "is one this LibTorch does not read; re-export the model",
-                                                   entry.name, archive.format_version));
-      }
-      if (!torch_reader) torch_reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(archive.path);
-      auto [data, size] = torch_reader->getRecord(name);
-      bytes.emplace(static_cast<const char*>(data.get()), size);
-    }
+    const std::string bytes = records.read(entry, name);
     // LibTorch's compiler (and its parser, which jitscope uses to read the
     // records) recurses on bracket nesting and operator chains and would
     // crash on a record deep enough: bound it before anything parses it.
-    if (const auto why = findExcessiveDepth(*bytes)) {
+    if (const auto why = findExcessiveDepth(bytes)) {
       throw InputError(archive.path, fmt::format("record '{}': {}; LibTorch's compiler would run out of stack on "
                                                  "it, so the file was crafted or generated badly; re-export the model",
                                                  entry.name, *why));
     }
-    visit(CodeRecord{name, *bytes});
+    visit(CodeRecord{name, bytes});
   }
+}
+
+std::optional<std::string> readArchiveRecord(const ArchiveInfo& archive, const std::string& name) {
+  RecordBytes records(archive);
+  const ZipEntry* entry = records.zip().find(archive.prefix + "/" + name);
+  if (!entry) return std::nullopt;
+  return records.read(*entry, name);
 }
 
 }  // namespace jitscope

@@ -1,4 +1,4 @@
-#include "missing_operator.h"
+#include "jitscope/inspector/missing_operator.h"
 
 #include <dlfcn.h>
 #include <glob.h>
@@ -94,29 +94,33 @@ std::optional<std::string> missingOperatorAdvice(const std::string& loader_messa
   std::string advice = fmt::format("the model calls operators of the '{}' namespace ({}), which no {}library registers",
                                    ns, fmt::join(called, ", "),
                                    loadedOperatorLibraries().empty() ? "" : "loaded ");
+  return advice + "; " + operatorLibraryFix(ns);
+}
+
+std::string operatorLibraryFix(const std::string& ns) {
   for (const auto& known : knownLibraries()) {
     if (ns != known.ns) continue;
     const std::string site_packages = torchSitePackages();
     if (!site_packages.empty()) {
       if (auto path = firstMatch((site_packages + known.in_site_packages).c_str())) {
         if (!known.wheel_needs_python) {
-          return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
+          return fmt::format("add --load-library {} ({}'s operator library)", *path, known.package);
         }
-        return advice + fmt::format("; add --load-library with {}'s C++ operator library (the pip wheel's {} "
-                                    "needs Python; build {}'s CMake project for a libtorch-only one)",
-                                    known.package, *path, known.package);
+        return fmt::format("add --load-library with {}'s C++ operator library (the pip wheel's {} "
+                           "needs Python; build {}'s CMake project for a libtorch-only one)",
+                           known.package, *path, known.package);
       }
     }
     for (const char* pattern : known.patterns) {
       if (auto path = firstMatch(pattern)) {
-        return advice + fmt::format("; add --load-library {} ({}'s operator library)", *path, known.package);
+        return fmt::format("add --load-library {} ({}'s operator library)", *path, known.package);
       }
     }
-    return advice + fmt::format("; add --load-library with {}'s operator library (Debian: python3-{} installs it under "
-                                "/usr/lib/python3/dist-packages/{}/)", known.package, known.package, known.package);
+    return fmt::format("add --load-library with {}'s operator library (Debian: python3-{} installs it under "
+                       "/usr/lib/python3/dist-packages/{}/)", known.package, known.package, known.package);
   }
-  return advice + "; add --load-library with the shared library that registers them (the one the "
-                  "exporting code loaded with torch.ops.load_library)";
+  return "add --load-library with the shared library that registers them (the one the "
+         "exporting code loaded with torch.ops.load_library)";
 }
 
 }  // namespace jitscope

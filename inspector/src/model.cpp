@@ -18,7 +18,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/code_records.h"
-#include "missing_operator.h"
+#include "jitscope/inspector/missing_operator.h"
 
 namespace jitscope {
 

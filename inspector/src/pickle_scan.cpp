@@ -84,7 +84,12 @@ bool isAllowedGlobal(std::string_view module, std::string_view name) {
   };
   return in("torch._utils", {"_rebuild_tensor_v2", "_rebuild_qtensor", "_rebuild_sparse_tensor"}) ||
          in("torch._tensor", {"_rebuild_from_type_v2"}) ||
-         in("torch", {"device"}) || in("collections", {"OrderedDict"}) ||
+         in("torch", {"device"}) ||
+         // Quantization schemes in _rebuild_qtensor's arguments: readGlobal
+         // resolves every at::QScheme name under `torch` (quantized models).
+         in("torch", {"per_tensor_affine", "per_channel_affine", "per_tensor_symmetric",
+                      "per_channel_symmetric", "per_channel_affine_float_qparams"}) ||
+         in("collections", {"OrderedDict"}) ||
          in("builtins", {"complex"}) || in("torch.distributed.rpc", {"rref"}) ||
          in("torch.jit._pickle", {"build_intlist", "build_tensorlist", "build_doublelist",
                                   "build_boollist", "build_tensor_from_id", "restore_type_tag"}) ||

@@ -27,10 +27,12 @@ std::string renderSarif(const SarifLog& log) {
       location["logicalLocations"] = ordered_json::array(
           {{{"name", result.logical->first}, {"fullyQualifiedName", result.logical->second}}});
     }
-    results.push_back({{"ruleId", result.rule},
+    ordered_json entry{{"ruleId", result.rule},
                        {"level", result.level},
                        {"message", {{"text", result.message}}},
-                       {"locations", ordered_json::array({location})}});
+                       {"locations", ordered_json::array({location})}};
+    if (result.properties.is_object()) entry["properties"] = result.properties;
+    results.push_back(entry);
   }
   ordered_json run{{"tool", {{"driver", {{"name", "jitscope"},
                                          {"version", "0.1.0"},
@@ -42,11 +44,7 @@ std::string renderSarif(const SarifLog& log) {
     run["artifacts"] = artifacts;
   }
   run["results"] = results;
-  if (!log.properties.empty()) {
-    ordered_json properties = ordered_json::object();
-    for (const auto& [name, value] : log.properties) properties[name] = value;
-    run["properties"] = properties;
-  }
+  if (log.properties.is_object() && !log.properties.empty()) run["properties"] = log.properties;
   ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},
                    {"runs", ordered_json::array({run})}};

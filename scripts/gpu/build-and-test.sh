@@ -25,6 +25,11 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" \
   -DJITSCOPE_PYTHON="$(command -v python3)" -DJITSCOPE_GRAPHVIZ_CAIRO=OFF 2>&1 | tail -5
 time cmake --build "$build" --parallel "$(nproc)" 2>&1 | tail -5 | tee "$out/build.log"
+# Compat fixtures saved by another torch (carried from the Debian machine's
+# build/models/compat): the model test predicts which load here, then tries.
+if [ -f "$root/build/models/compat/manifest.json" ]; then
+  export JITSCOPE_COMPAT_FIXTURES="$root/build/models/compat"
+fi
 # 8 tests at once on 16 cores: two intra-op threads each, or LibTorch's
 # default (one per core) oversubscribes the machine 8x and golden cases time out.
 (cd "$build" && OMP_NUM_THREADS=2 ctest --output-on-failure --parallel 8 --timeout 300) 2>&1 | tee "$out/ctest.log" | tail -15
@@ -42,4 +47,10 @@ keep = {k: v for k, v in manifest.items()
                  "mixing_trace_calls_script.pt", "mixing_script_calls_trace.pt")}
 json.dump(keep, open(sys.argv[2], "w"), indent=1, sort_keys=True)
 PY
+# The compat fixtures this torch saved (tests/data/torch2/compat), and this
+# LibTorch's target table (validators/targets/libtorch-MAJOR.MINOR.json).
+mkdir -p "$out/torch2/compat"
+cp "$build"/models/compat/*.pt "$build/models/compat/manifest.json" "$out/torch2/compat/"
+target="libtorch-$(python3 -c 'import torch; print(".".join(torch.__version__.split(".")[:2]))')"
+"$build/cli/jitscope" target-info -o "$out/$target.json"
 "$build/cli/jitscope" info "$out/torch2/my_cell.traced.pt" | head -8

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ struct CodeRecord {
 /// order. Throws InputError naming the record when one cannot be read or is
 /// nested past what LibTorch's compiler survives (code_depth.h).
 void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit);
+
+/// The bytes of one record ("code/__torch__/m.py.debug_pkl", below the
+/// archive's folder) of at most kMaxInflatedRecord; nullopt when the archive
+/// has no such record. Throws InputError as forEachCodeRecord does.
+std::optional<std::string> readArchiveRecord(const ArchiveInfo& archive, const std::string& name);
 
 }  // namespace jitscope

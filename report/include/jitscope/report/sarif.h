@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace jitscope {
 
 struct SarifRule {
@@ -25,13 +27,14 @@ struct SarifResult {
   size_t column = 0;    ///< 0: no startColumn
   /// A logical location (name, fully qualified name), when there is one.
   std::optional<std::pair<std::string, std::string>> logical;
+  nlohmann::ordered_json properties;  ///< the result's property bag, when an object
 };
 
 struct SarifLog {
   std::vector<SarifRule> rules;
   std::vector<SarifResult> results;
   std::vector<std::string> artifacts;  ///< paths; an "artifacts" list when any
-  std::vector<std::pair<std::string, std::string>> properties;  ///< the run's property bag, when any
+  nlohmann::ordered_json properties;  ///< the run's property bag, when a non-empty object
 };
 
 std::string renderSarif(const SarifLog& log);

@@ -13,4 +13,10 @@ namespace jitscope {
 std::optional<std::string> missingOperatorAdvice(const std::string& loader_message,
                                                   const std::string& archive_path);
 
+/// How to provide the operators of namespace `ns` (not aten/prim): the
+/// --load-library to add, with the path of the library where one is
+/// installed here ("add --load-library /usr/lib/.../torchvision/_C...so
+/// (torchvision's operator library)").
+std::string operatorLibraryFix(const std::string& ns);
+
 }  // namespace jitscope
