@@ -44,6 +44,8 @@ EXTRA_ARGS = {
     "opt": ["--preset", "inference", "-o", "{out}/opt.pt"],
     "bench": ["--shape", "1x3x32x32", "--warmup", "0", "--iters", "1"],
     "check": ["--against", "{path}", "--shape", "1x3x32x32", "--save-outputs", "{out}/outputs.pt"],
+    "compat": ["--target", "libtorch-1.13"],
+    "target-info": None,  # reads no model: it describes the running LibTorch
 }
 
 
