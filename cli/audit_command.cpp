@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -17,13 +18,6 @@
 
 namespace jitscope::cli {
 namespace {
-
-Severity parseSeverity(const std::string& name) {
-  if (name == "note") return Severity::kNote;
-  if (name == "warning") return Severity::kWarning;
-  if (name == "error") return Severity::kError;
-  throw UsageError(fmt::format("unknown --fail-on level '{}'; use note, warning or error", name));
-}
 
 UnverifiedPolicy parseUnverified(const std::string& name) {
   if (name == "pass") return UnverifiedPolicy::kPass;
@@ -60,8 +54,8 @@ int runAudit(CommandContext& ctx) {
   std::string model_path;
   AuditOptions options;
   options.probe_inputs = ProbeInputSource::kGivenOrDerived;
-  std::string format_name;
-  std::string fail_on_name;
+  FormatFlag format_flag;
+  FailOnFlag fail_on_flag;
   std::string unverified_name;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "traced TorchScript file (.pt)");
   syntax.options.add_options()
@@ -72,15 +66,15 @@ int runAudit(CommandContext& ctx) {
       ("device,d", po::value(&options.device)->default_value("cpu"), "run the probes there: cpu or cuda[:N]")
       ("no-source", po::bool_switch(&options.no_source), "audit from the IR only, as if the Python source were gone")
       ("counterexample-dir", po::value(&options.counterexample_dir)->default_value("."), "where counterexamples are saved")
-      ("format,f", po::value(&format_name)->default_value("text"), "text, json, sarif or junit")
-      ("fail-on", po::value(&fail_on_name)->default_value("warning"), "exit 1 at this severity: note, warning, error")
       ("unverified", po::value(&unverified_name)->default_value("pass"),
        "exit status of an unverified verdict: pass (0) or fail (1)");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kSarif, OutputFormat::kJunit});
+  fail_on_flag.declare(syntax.options);
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const AuditFormat format = parseAuditFormat(format_name);
-  const Severity fail_on = parseSeverity(fail_on_name);
+  const OutputFormat format = format_flag.read();
+  const Severity fail_on = fail_on_flag.read();
   if (options.device != "cpu" && options.inputs.empty()) {
     throw UsageError("--device runs the probes there, so it needs --reference and --inputs");
   }
@@ -93,10 +87,10 @@ int runAudit(CommandContext& ctx) {
   const LoadedModel model = loadModel(model_path);
   const AuditReport report = auditModel(model, options);
   switch (format) {
-    case AuditFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;
-    case AuditFormat::kJson: writeOutput(renderAuditJson(report)); break;
-    case AuditFormat::kSarif: writeOutput(renderAuditSarif(report)); break;
-    case AuditFormat::kJunit: writeOutput(renderAuditJunit(report, fail_on, unverified)); break;
+    case OutputFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;
+    case OutputFormat::kJson: writeOutput(renderAuditJson(report)); break;
+    case OutputFormat::kSarif: writeOutput(renderAuditSarif(report)); break;
+    case OutputFormat::kJunit: writeOutput(renderAuditJunit(report, fail_on, unverified)); break;
   }
   return toInt(report.fails(fail_on, unverified) ? ExitCode::kFindings : ExitCode::kOk);
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -35,7 +36,7 @@ int runBench(CommandContext& ctx) {
   std::string variant_list;
   BenchOptions options;
   uint64_t seed = 0;
-  std::string format_name;
+  FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("inputs,i", po::value(&inputs_path), "torch.save'd inputs (a tensor, tuple or dict)")
@@ -45,12 +46,12 @@ int runBench(CommandContext& ctx) {
       ("variants", po::value(&variant_list)->default_value("raw,frozen,opt"), "comma-separated: raw, frozen, opt")
       ("warmup", po::value(&options.warmup)->default_value(10), "untimed runs first")
       ("iters", po::value(&options.iterations)->default_value(50), "timed runs")
-      ("threads", po::value(&options.threads)->default_value(0), "intra-op threads (0: LibTorch's default)")
-      ("format,f", po::value(&format_name)->default_value("text"), "text or json");
+      ("threads", po::value(&options.threads)->default_value(0), "intra-op threads (0: LibTorch's default)");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format = parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+  const OutputFormat format = format_flag.read();
   if (device_name == "cuda") {
     options.device = BenchDevice::kCuda;
   } else if (device_name != "cpu") {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/report/check_render.h"
@@ -17,12 +18,7 @@ namespace jitscope::cli {
 namespace {
 
 double parseNumber(const std::string& text, const std::string& what) {
-  try {
-    size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
+  if (auto value = toleranceNamed(text)) return *value;
   throw UsageError(fmt::format("cannot read {} '{}'; give a number >= 0, e.g. 1e-4", what, text));
 }
 
@@ -61,9 +57,8 @@ int runCheck(CommandContext& ctx) {
   std::string dtype_name;
   std::vector<std::string> shapes;
   std::vector<std::string> overrides;
-  std::string rtol;
-  std::string atol;
-  std::string format_name;
+  ToleranceFlags tolerance;
+  FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt) under test");
   syntax.options.add_options()
       ("expected,e", po::value(&options.expected_files)->multitoken(), "torch.save'd expected outputs, one per input set")
@@ -75,17 +70,16 @@ int runCheck(CommandContext& ctx) {
       ("seed", po::value(&options.seed)->default_value(0), "seed of the generated inputs")
       ("sets", po::value(&options.generated_sets)->default_value(1), "generated input sets (seeds seed, seed+1, ...)")
       ("method,m", po::value(&options.method)->default_value("forward"), "method to run")
-      ("rtol", po::value(&rtol), "relative tolerance for every output (default: by dtype)")
-      ("atol", po::value(&atol), "absolute tolerance for every output (default: by dtype)")
       ("tolerance", po::value(&overrides)->multitoken(), "per-output OUTPUT=RTOL,ATOL, e.g. logits=1e-3,1e-5")
       ("localize", po::bool_switch(&options.localize), "name the first intermediate that diverges")
       ("save-outputs", po::value(&options.save_outputs), "write the actual outputs here (torch.load reads them)")
-      ("format,f", po::value(&format_name)->default_value("text"), "text, json or junit")
       ("timing", "print where the time went to stderr");
+  tolerance.declare(syntax.options, "for every output");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kJunit});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const CheckFormat format = parseCheckFormat(format_name);
+  const OutputFormat format = format_flag.read();
   options.model = model_path;
   options.devices = splitCommas(devices);
   if (!dtype_name.empty()) {
@@ -95,16 +89,16 @@ int runCheck(CommandContext& ctx) {
     }
   }
   for (const auto& spec : shapes) options.shapes.push_back(parseShapeSpec(spec));
-  if (!rtol.empty()) options.compare.tolerance.rtol = parseNumber(rtol, "--rtol");
-  if (!atol.empty()) options.compare.tolerance.atol = parseNumber(atol, "--atol");
+  tolerance.read();
+  tolerance.applyTo(options.compare.tolerance);
   for (const auto& text : overrides) options.compare.tolerance.per_output.push_back(parseOverride(text));
   if (options.generated_sets == 0) throw UsageError("--sets must be at least 1");
 
   const CheckReport report = crossCheck(options);
   switch (format) {
-    case CheckFormat::kText: writeOutput(renderCheckText(report)); break;
-    case CheckFormat::kJson: writeOutput(renderCheckJson(report)); break;
-    case CheckFormat::kJunit: writeOutput(renderCheckJunit(report)); break;
+    case OutputFormat::kJunit: writeOutput(renderCheckJunit(report)); break;
+    case OutputFormat::kJson: writeOutput(renderCheckJson(report)); break;
+    default: writeOutput(renderCheckText(report)); break;
   }
   if (vm->count("timing")) fmt::print(stderr, "{}", renderCheckTiming(report));
   return toInt(report.ok ? ExitCode::kOk : ExitCode::kFindings);

@@ -5,11 +5,6 @@
 // LibTorch or leaks memory costs only its own result, and models run in
 // parallel without sharing LibTorch's global state. A child prints its
 // CiModelResult as JSON on stdout; the parent collects and renders them.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -34,6 +29,7 @@
 #include "jitscope/core/isolation.h"
 #include "jitscope/core/operator_library.h"
 #include "jitscope/core/paths.h"
+#include "jitscope/core/process_pool.h"
 #include "jitscope/validators/cross_check.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -45,16 +41,10 @@
 #include "jitscope/validators/snapshot_diff.h"
 #include "jitscope/validators/trace_audit.h"
 
-extern char** environ;
-
 namespace jitscope::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-Severity severityOf(const std::string& name) {
-  return name == "note" ? Severity::kNote : name == "error" ? Severity::kError : Severity::kWarning;
-}
 
 CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditReport& report) {
   AuditOptions options;
@@ -65,7 +55,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
     options.counterexample_dir = fs::temp_directory_path().string();
   }
   report = auditModel(model, options);
-  const Severity fail_on = severityOf(config.audit.fail_on);
+  const Severity fail_on = config.audit.fail_on;
   CiStep step;
   step.name = "audit";
   size_t failing = 0;
@@ -81,7 +71,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
   step.status = failing || (unverified && config.audit.fail_unverified) ? CiStatus::kFail : CiStatus::kPass;
   step.summary = fmt::format("{} model, {} finding{}, {} at or above {}{}", toString(report.provenance),
                              report.findings.size(), report.findings.size() == 1 ? "" : "s", failing,
-                             config.audit.fail_on,
+                             toString(config.audit.fail_on),
                              !unverified ? ""
                              : config.audit.fail_unverified ? ", unverified (fails: unverified = \"fail\")"
                                                             : ", unverified");
@@ -242,7 +232,7 @@ CiModelResult checkModel(const CiModelConfig& config, const std::string& report_
     CompareOptions compare;
     compare.tolerance.rtol = config.check.rtol;
     compare.tolerance.atol = config.check.atol;
-    addPassStatistics(page, model, choosePasses("inference", ""), config.inputs, compare);
+    addPassStatistics(page, model, *presetChoice("inference"), config.inputs, compare);
     result.report = (fs::path(report_dir) / (fileNameOf(config.name) + ".html")).string();
     writeFileAtomically(result.report, renderHtmlReport(page));
   }
@@ -250,37 +240,15 @@ CiModelResult checkModel(const CiModelConfig& config, const std::string& report_
   return result;
 }
 
-std::string readAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-struct Child {
-  pid_t pid = 0;
-  size_t index = 0;
-  std::string out;
-  std::string err;
-  std::chrono::steady_clock::time_point started;
-};
-
 bool usesCuda(const CiModelConfig& model) {
   if (!model.check.enabled) return false;
   return std::any_of(model.check.devices.begin(), model.check.devices.end(),
                      [](const std::string& device) { return device.rfind("cuda", 0) == 0; });
 }
 
-/// Starts `jitscope ci --config FILE --run-model NAME` with stdout and stderr in files.
-Child spawnChild(const std::string& config_file, const CiModelConfig& model, size_t index, const fs::path& dir,
-                 const std::string& report_dir) {
-  Child child;
-  child.index = index;
-  child.out = (dir / fmt::format("{}.json", index)).string();
-  child.err = (dir / fmt::format("{}.err", index)).string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, child.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, child.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
+/// `jitscope ci --config FILE --run-model NAME`: one model's checks in a child.
+std::vector<std::string> childCommand(const std::string& config_file, const CiModelConfig& model,
+                                      const std::string& report_dir) {
   // Each model's checks run isolated by default (docs/security.md): limits
   // from IsolationLimits::ciDefaults(), so a hostile or broken model becomes
   // an error of that model, never a hang or a crash of the whole job.
@@ -297,21 +265,13 @@ Child spawnChild(const std::string& config_file, const CiModelConfig& model, siz
   for (const auto& library : model.libraries) args.insert(args.end(), {"--load-library", library});
   args.insert(args.end(), {"ci", "--config", config_file, "--run-model", model.name});
   if (!report_dir.empty()) args.insert(args.end(), {"--report-dir", report_dir});
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const int rc = posix_spawn(&child.pid, self.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error(fmt::format("cannot start '{}': {}", self, std::strerror(rc)));
-  child.started = std::chrono::steady_clock::now();
-  return child;
+  return args;
 }
 
-CiModelResult collect(const Child& child, int status, const CiModelConfig& model) {
-  const std::string out = readAll(child.out);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+CiModelResult collect(const ProcessOutcome& child, const CiModelConfig& model) {
+  if (child.exited && child.exit_code == 0) {
     try {
-      return ciResultFromJson(out);
+      return ciResultFromJson(child.out);
     } catch (const std::runtime_error&) {
       // reported below as an error of this model
     }
@@ -320,45 +280,26 @@ CiModelResult collect(const Child& child, int status, const CiModelConfig& model
   result.name = model.name;
   result.path = model.path;
   result.status = CiStatus::kError;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - child.started).count();
-  const std::string err = lastLine(readAll(child.err));
-  if (WIFSIGNALED(status)) {
-    result.error = fmt::format("the check process was killed by signal {} ({}){}", WTERMSIG(status),
-                               strsignal(WTERMSIG(status)), err.empty() ? "" : ": " + err);
+  result.seconds = child.seconds;
+  const std::string err = lastLine(child.err);
+  if (!child.exited) {
+    result.error = fmt::format("the check process was killed by signal {} ({}){}", child.signal,
+                               strsignal(child.signal), err.empty() ? "" : ": " + err);
   } else {
     const std::string prefix = "jitscope: error: ";
     result.error = err.rfind(prefix, 0) == 0 ? err.substr(prefix.size())
-                                             : fmt::format("the check process exited with {}{}", WEXITSTATUS(status),
+                                             : fmt::format("the check process exited with {}{}", child.exit_code,
                                                            err.empty() ? "" : ": " + err);
   }
   return result;
 }
 
 std::vector<CiModelResult> runAll(const CiConfig& config, unsigned jobs, const std::string& report_dir) {
-  char pattern[] = "/tmp/jitscope-ci.XXXXXX";
-  if (!mkdtemp(pattern)) throw std::runtime_error("cannot create a temporary folder under /tmp");
-  const fs::path dir(pattern);
-  std::vector<CiModelResult> results(config.models.size());
-  std::map<pid_t, Child> running;
-  size_t next = 0;
-  while (next < config.models.size() || !running.empty()) {
-    while (next < config.models.size() && running.size() < jobs) {
-      Child child = spawnChild(config.file, config.models[next], next, dir, report_dir);
-      running.emplace(child.pid, child);
-      ++next;
-    }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;
-    results[it->second.index] = collect(it->second, status, config.models[it->second.index]);
-    running.erase(it);
-  }
-  removeTree(dir.string());
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& model : config.models) commands.push_back(childCommand(config.file, model, report_dir));
+  const std::vector<ProcessOutcome> outcomes = runProcessPool(currentExecutable(), commands, jobs);
+  std::vector<CiModelResult> results;
+  for (size_t i = 0; i < outcomes.size(); ++i) results.push_back(collect(outcomes[i], config.models[i]));
   return results;
 }
 

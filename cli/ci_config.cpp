@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
 
@@ -103,9 +104,12 @@ class Reader {
     if (const toml::table* audit = section(table, "audit")) {
       onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe", "unverified"});
       model.audit.enabled = true;
-      model.audit.fail_on = get<std::string>(*audit, "fail-on", "\"note\", \"warning\" or \"error\"").value_or("warning");
-      if (model.audit.fail_on != "note" && model.audit.fail_on != "warning" && model.audit.fail_on != "error") {
-        fail(*audit->get("fail-on"), fmt::format("unknown fail-on level '{}'; use note, warning or error", model.audit.fail_on));
+      const std::string fail_on =
+          get<std::string>(*audit, "fail-on", "\"note\", \"warning\" or \"error\"").value_or("warning");
+      if (auto severity = severityNamed(fail_on)) {
+        model.audit.fail_on = *severity;
+      } else {
+        fail(*audit->get("fail-on"), fmt::format("unknown fail-on level '{}'; use note, warning or error", fail_on));
       }
       model.audit.reference = path(*audit, "reference");
       model.audit.source_roots = strings(*audit, "source-root", /*paths=*/true);

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "jitscope/core/diagnostics.h"
+
 namespace jitscope::cli {
 
 struct CiAuditConfig {
   bool enabled = false;
-  std::string fail_on = "warning";
+  Severity fail_on = Severity::kWarning;
   std::string reference;
   std::vector<std::string> source_roots;
   bool probe = false;  ///< run --inputs probes against the reference

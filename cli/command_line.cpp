@@ -1,9 +1,8 @@
 #include "command_line.h"
 
 #include <algorithm>
-#include <string_view>
-
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -50,10 +49,11 @@ std::string globalHelp() {
       "usage: jitscope [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
       "Inspect TorchScript models (.pt files from torch.jit.script or\n"
       "torch.jit.trace) without Python.\n\nCommands:\n";
-  size_t width = 0;
-  for (const auto& command : commands()) width = std::max(width, std::string_view(command.name).size());
+  // The summaries start two columns after the longest name ("target-info").
+  size_t width = 10;
+  for (const auto& command : commands()) width = std::max(width, std::string_view(command.name).size() + 2);
   for (const auto& command : commands()) {
-    text += fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
+    text += fmt::format("  {:<{}}{}\n", command.name, width, command.summary);
   }
   text +=
       "\nGlobal options (before COMMAND):\n"

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/archive.h"
@@ -30,17 +31,16 @@ int runCompat(CommandContext& ctx) {
   std::string model_path;
   std::string target_name;
   std::string device;
-  std::string format_name;
+  FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("target,t", po::value(&target_name)->required(), "bundled target name, target file, or operator list")
-      ("device", po::value(&device), "device the model is served on there (cpu, cuda): checks fixed devices")
-      ("format,f", po::value(&format_name)->default_value("text"), "output format: text, json or sarif");
+      ("device", po::value(&device), "device the model is served on there (cpu, cuda): checks fixed devices");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kSarif});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format =
-      parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kSarif});
+  const OutputFormat format = format_flag.read();
   if (!device.empty() && device != "cpu" && device.rfind("cuda", 0) != 0) {
     throw UsageError("unknown --device '" + device + "'; use cpu or cuda");
   }
@@ -54,6 +54,7 @@ int runCompat(CommandContext& ctx) {
     case OutputFormat::kText: writeOutput(renderCompatText(report)); break;
     case OutputFormat::kJson: writeOutput(renderCompatJson(report)); break;
     case OutputFormat::kSarif: writeOutput(renderCompatSarif(report)); break;
+    case OutputFormat::kJunit: break;  // not allowed above
   }
   return toInt(report.ok() ? ExitCode::kOk : ExitCode::kFindings);
 }

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/report/diff_render.h"
 #include "jitscope/report/output_format.h"
@@ -20,26 +21,24 @@ int runDiff(CommandContext& ctx) {
       "Exit 0 when nothing changed, 1 when something did.";
   std::string old_path;
   std::string new_path;
-  std::string format_name;
+  FormatFlag format_flag;
+  ToleranceFlags tolerance;
   SnapshotOptions snapshot_options;
   DiffOptions options;
-  double rtol = -1;
-  double atol = -1;
   syntax.arguments.add_options()
       ("old", po::value(&old_path)->required(), "the reference: .pt or snapshot")
       ("new", po::value(&new_path)->required(), "the new export: .pt or snapshot");
   syntax.options.add_options()
       ("inputs,i", po::value(&snapshot_options.inputs), "torch.save'd inputs for a .pt side (use the snapshot's)")
-      ("rtol", po::value(&rtol), "relative tolerance for outputs (default: by dtype, as torch.testing)")
-      ("atol", po::value(&atol), "absolute tolerance for outputs (default: by dtype)")
-      ("show-fixed", po::bool_switch(&options.removed_findings), "also list audit findings OLD had and NEW lost")
-      ("format,f", po::value(&format_name)->default_value("text"), "text or json");
+      ("show-fixed", po::bool_switch(&options.removed_findings), "also list audit findings OLD had and NEW lost");
+  tolerance.declare(syntax.options, "for outputs");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("old", 1).add("new", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format = parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
-  if (rtol >= 0) options.tolerance.rtol = rtol;
-  if (atol >= 0) options.tolerance.atol = atol;
+  const OutputFormat format = format_flag.read();
+  tolerance.read();
+  tolerance.applyTo(options.tolerance);
 
   const Snapshot old_snapshot = loadOrTakeSnapshot(old_path, snapshot_options);
   const Snapshot new_snapshot = loadOrTakeSnapshot(new_path, snapshot_options);

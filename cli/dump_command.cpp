@@ -2,6 +2,7 @@
 #include <string>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/graph_model.h"
@@ -22,20 +23,19 @@ int runDump(CommandContext& ctx) {
       "to, recovered from the archive's debug info.";
   std::string model_path;
   std::string method;
-  std::string format_name;
+  FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("method,m", po::value(&method)->default_value("forward"), "method of the root module")
       ("inline", po::bool_switch(), "inline calls to submodules and functions")
       ("code", po::bool_switch(), "print TorchScript code instead of the graph")
       ("source", po::bool_switch(), "annotate nodes with the original Python file:line")
-      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json")
       ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format =
-      parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+  const OutputFormat format = format_flag.read();
   const bool inlined = (*vm)["inline"].as<bool>();
   const bool code = (*vm)["code"].as<bool>();
   const bool source = (*vm)["source"].as<bool>();

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/module_info.h"
@@ -18,16 +19,15 @@ int runInfo(CommandContext& ctx) {
       "methods with schemas, parameters and buffers, the node-kind histogram of the\n"
       "inlined forward graph, and whether each part was traced, scripted or mixed.";
   std::string model_path;
-  std::string format_name;
+  FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("format,f", po::value(&format_name)->default_value("text"), "output format: text or json")
       ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format =
-      parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+  const OutputFormat format = format_flag.read();
 
   const LoadedModel model =
       loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -33,12 +34,6 @@ std::vector<std::string> splitList(const std::vector<std::string>& values) {
   return items;
 }
 
-std::vector<std::string> presetNames() {
-  std::vector<std::string> names;
-  for (const auto& preset : presets()) names.push_back(preset.name);
-  return names;
-}
-
 }  // namespace
 
 int runOpt(CommandContext& ctx) {
@@ -58,54 +53,36 @@ int runOpt(CommandContext& ctx) {
       "torch.testing.assert_close's for the dtype); --bisect checks after every pass\n"
       "and names the first that changes the outputs.";
   std::string model_path;
-  std::vector<std::string> pass_lists;
-  std::string preset_name;
+  PassChoiceFlags pass_choice;
   std::string output;
   std::vector<std::string> methods;
   std::vector<std::string> print_after;
-  std::string format_name;
+  FormatFlag format_flag;
+  ToleranceFlags tolerance;
   std::string verify_inputs;
   std::string bisect_inputs;
   CompareOptions compare;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("passes,p", po::value(&pass_lists)->multitoken(), "comma-separated passes, run in order")
-      ("preset", po::value(&preset_name), "a named pipeline: inference, mobile, cleanup")
       ("output,o", po::value(&output), "save the optimized module here")
       ("method,m", po::value(&methods)->multitoken(), "root methods graph passes act on (default: all)")
       ("print-ir-after", po::value(&print_after)->multitoken(), "print the IR after these passes")
       ("print-ir-after-all", po::bool_switch(), "print the IR after every pass")
       ("print-ir-after-change", po::bool_switch(), "print the IR after every pass that changed it")
       ("verify", po::value(&verify_inputs), "compare outputs of original and result on these inputs")
-      ("bisect", po::value(&bisect_inputs), "compare after each pass; name the first that changes outputs")
-      ("rtol", po::value<double>(), "relative tolerance for --verify/--bisect (default: per dtype)")
-      ("atol", po::value<double>(), "absolute tolerance for --verify/--bisect (default: per dtype)")
-      ("format,f", po::value(&format_name)->default_value("text"), "statistics as text or json");
+      ("bisect", po::value(&bisect_inputs), "compare after each pass; name the first that changes outputs");
+  pass_choice.declare(syntax.options, /*default_preset=*/"");
+  tolerance.declare(syntax.options, "for --verify/--bisect");
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format = parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+  const OutputFormat format = format_flag.read();
 
   // Everything about the command line is checked before the model is read.
-  if (pass_lists.empty() == preset_name.empty()) {
-    throw UsageError("give either --passes a,b,c or --preset NAME");
-  }
-  std::vector<std::string> names;
-  std::string pipeline;
-  if (!preset_name.empty()) {
-    const Preset* preset = findPreset(preset_name);
-    if (preset == nullptr) {
-      throw UsageError(fmt::format("unknown preset '{}'; use one of: {}", preset_name,
-                                   fmt::join(presetNames(), ", ")));
-    }
-    names = preset->passes;
-    pipeline = "preset " + preset->name;
-  } else {
-    names = splitList(pass_lists);
-    if (names.empty()) throw UsageError("--passes names no pass");
-    pipeline = fmt::format("passes {}", fmt::join(names, ","));
-  }
-  const auto passes = resolvePasses(names);
+  const PassChoice choice = pass_choice.read(*vm);
+  const std::string& pipeline = choice.pipeline;
+  const auto& passes = choice.passes;
   print_after = splitList(print_after);
   for (auto& name : print_after) {
     const auto found = resolvePasses({name});
@@ -123,9 +100,9 @@ int runOpt(CommandContext& ctx) {
   if (!verify_inputs.empty() && !bisect_inputs.empty()) {
     throw UsageError("use one of --verify and --bisect");
   }
-  if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
-  if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
-  if ((vm->count("rtol") || vm->count("atol")) && verify_inputs.empty() && bisect_inputs.empty()) {
+  tolerance.read();
+  tolerance.applyTo(compare.tolerance);
+  if (tolerance.given() && verify_inputs.empty() && bisect_inputs.empty()) {
     throw UsageError("--rtol and --atol apply to --verify or --bisect");
   }
 

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/passes/registry.h"
 #include "jitscope/report/output_format.h"
@@ -16,12 +17,11 @@ int runPasses(CommandContext& ctx) {
       "List the graph passes `jitscope opt` can run (LibTorch's own passes), what\n"
       "each acts on and needs (a graph or the module; eval mode; a frozen module),\n"
       "and the presets.";
-  std::string format_name;
-  syntax.options.add_options()("format,f", po::value(&format_name)->default_value("text"),
-                               "output format: text or json");
+  FormatFlag format_flag;
+  format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  const OutputFormat format = parseOutputFormat(format_name, {OutputFormat::kText, OutputFormat::kJson});
+  const OutputFormat format = format_flag.read();
   writeOutput(format == OutputFormat::kJson ? renderPassListJson(registeredPasses(), presets())
                                             : renderPassListText(registeredPasses(), presets()));
   return toInt(ExitCode::kOk);

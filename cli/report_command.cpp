@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command_line.h"
+#include "option_groups.h"
 #include "report_page.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
@@ -43,8 +44,8 @@ int runReport(CommandContext& ctx) {
   std::string against;
   std::string expected;
   std::string devices;
-  std::string preset_name;
-  std::string pass_list;
+  ToleranceFlags tolerance;
+  PassChoiceFlags pass_choice_flags;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("output,o", po::value(&output)->required(), "the HTML file to write")
@@ -53,13 +54,11 @@ int runReport(CommandContext& ctx) {
       ("against,a", po::value(&against), "check the outputs on --inputs against this export (default: --reference)")
       ("expected,e", po::value(&expected), "check the outputs on --inputs against these torch.save'd outputs")
       ("device,d", po::value(&devices), "run the check there; EXPECTED,ACTUAL for two, e.g. cpu,cuda")
-      ("rtol", po::value<double>(), "relative tolerance of the checks (default: by dtype)")
-      ("atol", po::value<double>(), "absolute tolerance of the checks (default: by dtype)")
-      ("preset", po::value(&preset_name)->default_value("inference"), "pass statistics of this pipeline, or none")
-      ("passes,p", po::value(&pass_list), "pass statistics of these passes (comma-separated) instead")
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 200 boxes)");
+  tolerance.declare(syntax.options, "of the checks");
+  pass_choice_flags.declare(syntax.options, /*default_preset=*/"inference");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
@@ -70,11 +69,9 @@ int runReport(CommandContext& ctx) {
     throw UsageError("--against, --expected and --device compare outputs on --inputs FILE.pt; give the inputs");
   }
   CompareOptions compare;
-  if (vm->count("rtol")) compare.tolerance.rtol = (*vm)["rtol"].as<double>();
-  if (vm->count("atol")) compare.tolerance.atol = (*vm)["atol"].as<double>();
-  // --preset has a default; only one the user typed conflicts with --passes.
-  if (!pass_list.empty() && !(*vm)["preset"].defaulted()) throw UsageError("use one of --preset and --passes");
-  const PassChoice pass_choice = choosePasses(preset_name, pass_list);
+  tolerance.read();
+  tolerance.applyTo(compare.tolerance);
+  const PassChoice pass_choice = pass_choice_flags.read(*vm);
 
   LoadedModel model = loadModel(model_path);
   HtmlReportInput in;

@@ -50,30 +50,6 @@ SourceExcerpt excerptOf(const Finding& finding, size_t context) {
 
 }  // namespace
 
-PassChoice choosePasses(const std::string& preset_name, const std::string& pass_list) {
-  PassChoice choice;
-  if (!pass_list.empty()) {
-    std::vector<std::string> names;
-    for (auto& name : splitCommas(pass_list)) {
-      if (!name.empty()) names.push_back(std::move(name));
-    }
-    if (names.empty()) throw UsageError("--passes names no pass");
-    choice.passes = resolvePasses(names);
-    choice.pipeline = "passes " + pass_list;
-    return choice;
-  }
-  if (preset_name == "none") return choice;
-  const Preset* preset = findPreset(preset_name);
-  if (preset == nullptr) {
-    std::string known;
-    for (const auto& p : presets()) known += p.name + ", ";
-    throw UsageError(fmt::format("unknown preset '{}'; use one of: {}none", preset_name, known));
-  }
-  choice.passes = resolvePasses(preset->passes);
-  choice.pipeline = "preset " + preset->name;
-  return choice;
-}
-
 void addSourceExcerpts(HtmlReportInput& in) {
   in.excerpts.clear();
   for (const auto& finding : in.audit.findings) in.excerpts.push_back(excerptOf(finding, 2));

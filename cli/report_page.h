@@ -7,21 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "option_groups.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/html_report.h"
 #include "jitscope/validators/output_compare.h"
 
 namespace jitscope::cli {
-
-/// What the Passes section runs: a preset, a list, or nothing.
-struct PassChoice {
-  std::string pipeline;  ///< "preset inference"; empty: no section
-  std::vector<const PassInfo*> passes;
-};
-
-/// --preset NAME (or "none") and --passes a,b,c; `pass_list` wins when set.
-/// Throws UsageError for unknown names, before any model is read.
-PassChoice choosePasses(const std::string& preset_name, const std::string& pass_list);
 
 /// Fills in.excerpts: two lines around each finding in in.audit, read from
 /// the recorded Python file (empty where it cannot be read).

@@ -4,6 +4,8 @@
 
 #include "jitscope/report/audit_render.h"
 #include "jitscope/report/json_util.h"
+#include "jitscope/report/junit.h"
+#include "jitscope/report/sarif.h"
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
@@ -39,80 +41,54 @@ std::string renderAuditJson(const AuditReport& report) {
 }
 
 std::string renderAuditSarif(const AuditReport& report) {
-  ordered_json rules = ordered_json::array();
-  for (const auto& check : allChecks()) {
-    rules.push_back({{"id", check.name},
-                     {"shortDescription", {{"text", check.summary}}},
-                     {"defaultConfiguration", {{"level", levelOf(check.severity)}}}});
-  }
-  ordered_json results = ordered_json::array();
+  SarifLog log;
+  for (const auto& check : allChecks()) log.rules.push_back({check.name, check.summary, levelOf(check.severity)});
   for (const auto& f : report.findings) {
-    std::string text = f.message;
-    for (const auto& note : f.notes) text += "\n" + note;
-    ordered_json result{{"ruleId", f.check}, {"level", levelOf(f.severity)}, {"message", {{"text", text}}}};
-    ordered_json location;
+    SarifResult result;
+    result.rule = f.check;
+    result.level = levelOf(f.severity);
+    result.message = f.message;
+    for (const auto& note : f.notes) result.message += "\n" + note;
+    result.file = f.location.known() ? f.location.file : report.file;
     if (f.location.known()) {
-      ordered_json region{{"startLine", f.location.line}};
-      if (f.location.column > 0) region["startColumn"] = f.location.column;
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(f.location.file)}}},
-                                      {"region", region}};
-    } else {
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(report.file)}}}};
+      result.line = f.location.line;
+      result.column = f.location.column;
     }
     if (!f.module_path.empty() || !f.function.empty()) {
-      location["logicalLocations"] = ordered_json::array(
-          {{{"name", f.function.empty() ? "forward" : f.function},
-            {"fullyQualifiedName", f.module_path.empty() ? f.function : f.module_path + ":" + f.function}}});
+      result.logical = {f.function.empty() ? "forward" : f.function,
+                        f.module_path.empty() ? f.function : f.module_path + ":" + f.function};
     }
-    result["locations"] = ordered_json::array({location});
-    results.push_back(result);
+    log.results.push_back(std::move(result));
   }
-  ordered_json run{{"tool", {{"driver", {{"name", "jitscope"},
-                                         {"version", "0.1.0"},
-                                         {"informationUri", "https://example.invalid/jitscope"},
-                                         {"rules", rules}}}}},
-                   {"artifacts", ordered_json::array({{{"location", {{"uri", sarifUri(report.file)}}}}})},
-                   {"results", results},
-                   // SARIF's property bag: the verdict as the text and JSON show it.
-                   {"properties", {{"verdict", std::string(toString(report.verdict()))}}}};
-  ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                   {"version", "2.1.0"},
-                   {"runs", ordered_json::array({run})}};
-  return out.dump(2) + "\n";
+  log.artifacts = {report.file};
+  // SARIF's property bag: the verdict as the text and JSON show it.
+  log.properties = {{"verdict", std::string(toString(report.verdict()))}};
+  return renderSarif(log);
 }
 
 std::string renderAuditJunit(const AuditReport& report, Severity fail_on,
                              UnverifiedPolicy unverified) {
-  std::string cases;
-  size_t failures = 0;
+  JunitSuite suite;
+  suite.name = report.file;
+  suite.properties = {{"verdict", std::string(toString(report.verdict()))}};
   const bool unverified_fails =
       unverified == UnverifiedPolicy::kFail && report.verdict() == Verdict::kUnverified;
   for (const auto& check : allChecks()) {
-    std::string body;
+    JunitCase test{"jitscope.audit", check.name, {}};
     if (unverified_fails && !atLeast(Severity::kNote, fail_on) &&
-        std::string_view(check.name) == "audit-source-unavailable") {
-      ++failures;
-      body += fmt::format("      <failure type=\"unverified\" message=\"{}\">{}: {}</failure>\n",
-                          "part of the traced code could not be checked from its Python source",
-                          xmlEscape(report.file),
-                          "verdict unverified, and --unverified fail was given");
+        check.id == CheckId::kAuditSourceUnavailable) {
+      test.problems.push_back({JunitProblem::Kind::kFailure, "unverified",
+                               "part of the traced code could not be checked from its Python source",
+                               report.file + ": verdict unverified, and --unverified fail was given"});
     }
     for (const auto& f : report.findings) {
-      if (f.check != check.name || !atLeast(f.severity, fail_on)) continue;
-      ++failures;
-      body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}: {}</failure>\n",
-                          levelOf(f.severity), xmlEscape(f.message),
-                          xmlEscape(f.location.known() ? f.location.str() : report.file),
-                          xmlEscape(f.message));
+      if (f.id != check.id || !atLeast(f.severity, fail_on)) continue;
+      test.problems.push_back({JunitProblem::Kind::kFailure, levelOf(f.severity), f.message,
+                               (f.location.known() ? f.location.str() : report.file) + ": " + f.message});
     }
-    cases += fmt::format("    <testcase classname=\"jitscope.audit\" name=\"{}\"{}\n", check.name,
-                         body.empty() ? "/>" : ">\n" + body + "    </testcase>");
+    suite.cases.push_back(std::move(test));
   }
-  return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" "
-      "tests=\"{}\" failures=\"{}\" errors=\"0\">\n    <properties>\n      <property "
-      "name=\"verdict\" value=\"{}\"/>\n    </properties>\n{}  </testsuite>\n</testsuites>\n",
-      xmlEscape(report.file), allChecks().size(), failures, toString(report.verdict()), cases);
+  return renderJunit({std::nullopt, {std::move(suite)}});
 }
 
 }  // namespace jitscope

@@ -1,17 +1,8 @@
 #include <fmt/format.h>
 
-#include "jitscope/core/errors.h"
 #include "jitscope/report/audit_render.h"
 
 namespace jitscope {
-
-AuditFormat parseAuditFormat(const std::string& name) {
-  if (name == "text") return AuditFormat::kText;
-  if (name == "json") return AuditFormat::kJson;
-  if (name == "sarif") return AuditFormat::kSarif;
-  if (name == "junit") return AuditFormat::kJunit;
-  throw UsageError(fmt::format("unknown format '{}'; use one of: text, json, sarif, junit", name));
-}
 
 namespace {
 

@@ -7,6 +7,7 @@
 
 #include "jitscope/report/check_render.h"
 #include "jitscope/report/json_util.h"
+#include "jitscope/report/junit.h"
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
@@ -116,44 +117,30 @@ std::string renderCheckJson(const CheckReport& report) {
 }
 
 std::string renderCheckJunit(const CheckReport& report) {
-  std::string cases;
-  size_t tests = 0;
-  size_t failures = 0;
+  JunitSuite suite;
+  suite.name = report.actual + " vs " + report.expected;
   for (const auto& set : report.sets) {
     if (!set.failure.empty()) {
-      ++tests;
-      ++failures;
-      cases += fmt::format(
-          "    <testcase classname=\"jitscope.check\" name=\"{}\">\n      <failure type=\"trace-baked-device\" "
-          "message=\"{}\"/>\n    </testcase>\n",
-          xmlEscape(set.label), xmlEscape(set.failure));
+      suite.cases.push_back({"jitscope.check", set.label,
+                             {{JunitProblem::Kind::kFailure, checkInfo(CheckId::kTraceBakedDevice).name, set.failure, std::nullopt}}});
       continue;
     }
     for (const auto& d : set.comparison.outputs) {
-      ++tests;
-      const std::string name = xmlEscape(fmt::format("{}: {}", set.label, d.path));
-      if (d.ok) {
-        cases += fmt::format("    <testcase classname=\"jitscope.check\" name=\"{}\"/>\n", name);
-        continue;
+      JunitCase test{"jitscope.check", fmt::format("{}: {}", set.label, d.path), {}};
+      if (!d.ok) {
+        std::string detail = failureText(d);
+        if (set.localize && set.localize->first) {
+          const Divergence& f = *set.localize->first;
+          detail += fmt::format("\nfirst divergence: {} {}{}{}", f.op, f.value,
+                                f.module_path.empty() ? "" : " in " + f.module_path,
+                                f.location.known() ? " at " + f.location.str() : "");
+        }
+        test.problems.push_back({JunitProblem::Kind::kFailure, "mismatch", failureText(d), detail});
       }
-      ++failures;
-      std::string detail = failureText(d);
-      if (set.localize && set.localize->first) {
-        const Divergence& f = *set.localize->first;
-        detail += fmt::format("\nfirst divergence: {} {}{}{}", f.op, f.value,
-                              f.module_path.empty() ? "" : " in " + f.module_path,
-                              f.location.known() ? " at " + f.location.str() : "");
-      }
-      cases += fmt::format(
-          "    <testcase classname=\"jitscope.check\" name=\"{}\">\n      <failure type=\"mismatch\" "
-          "message=\"{}\">{}</failure>\n    </testcase>\n",
-          name, xmlEscape(failureText(d)), xmlEscape(detail));
+      suite.cases.push_back(std::move(test));
     }
   }
-  return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" tests=\"{}\" "
-      "failures=\"{}\" errors=\"0\">\n{}  </testsuite>\n</testsuites>\n",
-      xmlEscape(report.actual + " vs " + report.expected), tests, failures, cases);
+  return renderJunit({std::nullopt, {std::move(suite)}});
 }
 
 }  // namespace jitscope

@@ -2,7 +2,6 @@
 #include <fmt/ranges.h>
 
 
-#include "jitscope/core/errors.h"
 #include "jitscope/report/check_render.h"
 #include "jitscope/report/text_util.h"
 
@@ -16,13 +15,6 @@ std::string percent(int64_t part, int64_t whole) {
 }
 
 }  // namespace
-
-CheckFormat parseCheckFormat(const std::string& name) {
-  if (name == "text") return CheckFormat::kText;
-  if (name == "json") return CheckFormat::kJson;
-  if (name == "junit") return CheckFormat::kJunit;
-  throw UsageError(fmt::format("unknown format '{}'; use one of: text, json, junit", name));
-}
 
 std::string renderCheckText(const CheckReport& report) {
   std::string out = fmt::format("actual:   {}\nexpected: {}\n", report.actual, report.expected);

@@ -6,6 +6,8 @@
 
 #include <map>
 
+#include "jitscope/report/junit.h"
+#include "jitscope/report/sarif.h"
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
@@ -45,44 +47,32 @@ std::string renderCiText(const std::vector<CiModelResult>& results, double secon
 }
 
 std::string renderCiJunit(const std::vector<CiModelResult>& results) {
-  std::string suites;
-  size_t total_tests = 0, total_failures = 0, total_errors = 0;
+  JunitDocument document{"jitscope ci", {}};
   for (const auto& r : results) {
-    std::string cases;
-    size_t tests = 0, failures = 0, errors = 0;
+    JunitSuite suite;
+    suite.name = r.name;
+    suite.seconds = r.seconds;
+    const std::string classname = "jitscope.ci." + r.name;
     if (r.status == CiStatus::kError) {
-      ++tests;
-      ++errors;
-      cases += fmt::format("    <testcase classname=\"jitscope.ci.{0}\" name=\"load\">\n"
-                           "      <error message=\"{1}\">{1}</error>\n    </testcase>\n",
-                           xmlEscape(r.name), xmlEscape(r.error));
+      suite.cases.push_back({classname, "load", {{JunitProblem::Kind::kError, "", r.error, r.error}}});
     }
     for (const auto& step : r.steps) {
-      ++tests;
-      cases += fmt::format("    <testcase classname=\"jitscope.ci.{}\" name=\"{}\"", xmlEscape(r.name), step.name);
-      if (step.status == CiStatus::kPass) {
-        cases += "/>\n";
-        continue;
+      JunitCase test{classname, step.name, {}};
+      if (step.status != CiStatus::kPass) {
+        std::string body;
+        for (const auto& line : step.details) body += line + "\n";
+        test.problems.push_back({JunitProblem::Kind::kFailure, "", step.summary, body});
       }
-      ++failures;
-      std::string body;
-      for (const auto& line : step.details) body += xmlEscape(line) + "\n";
-      cases += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xmlEscape(step.summary), body);
+      suite.cases.push_back(std::move(test));
     }
-    total_tests += tests;
-    total_failures += failures;
-    total_errors += errors;
-    suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n{}  </testsuite>\n",
-                          xmlEscape(r.name), tests, failures, errors, r.seconds, cases);
+    document.suites.push_back(std::move(suite));
   }
-  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<testsuites name=\"jitscope ci\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
-                     total_tests, total_failures, total_errors, suites);
+  return renderJunit(document);
 }
 
 std::string renderCiSarif(const std::vector<CiModelResult>& results) {
   std::map<std::string, std::string> rules;  // id -> description
-  ordered_json out_results = ordered_json::array();
+  SarifLog log;
   for (const auto& r : results) {
     std::vector<CiIssue> issues;
     for (const auto& step : r.steps) issues.insert(issues.end(), step.issues.begin(), step.issues.end());
@@ -92,29 +82,18 @@ std::string renderCiSarif(const std::vector<CiModelResult>& results) {
                                 : issue.rule == "ops-not-allowed"    ? "operator outside the target runtime's allow-list"
                                 : issue.rule == "model-unreadable"   ? "the model could not be checked"
                                                                      : "behaviour lost by tracing (jitscope audit)");
-      ordered_json physical{{"artifactLocation", {{"uri", sarifUri(issue.file.empty() ? r.path : issue.file)}}}};
-      if (issue.line > 0) {
-        ordered_json region{{"startLine", issue.line}};
-        if (issue.column > 0) region["startColumn"] = issue.column;
-        physical["region"] = region;
-      }
-      out_results.push_back({{"ruleId", issue.rule},
-                             {"level", sarifLevel(issue.level)},
-                             {"message", {{"text", fmt::format("{} ({}): {}", r.name, r.path, issue.message)}}},
-                             {"locations", ordered_json::array({{{"physicalLocation", physical}}})}});
+      SarifResult result;
+      result.rule = issue.rule;
+      result.level = sarifLevel(issue.level);
+      result.message = fmt::format("{} ({}): {}", r.name, r.path, issue.message);
+      result.file = issue.file.empty() ? r.path : issue.file;
+      result.line = issue.line;
+      result.column = issue.column;
+      log.results.push_back(std::move(result));
     }
   }
-  ordered_json rule_list = ordered_json::array();
-  for (const auto& [id, text] : rules) rule_list.push_back({{"id", id}, {"shortDescription", {{"text", text}}}});
-  ordered_json run{{"tool", {{"driver", {{"name", "jitscope"},
-                                         {"version", "0.1.0"},
-                                         {"informationUri", "https://example.invalid/jitscope"},
-                                         {"rules", rule_list}}}}},
-                   {"results", out_results}};
-  ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                   {"version", "2.1.0"},
-                   {"runs", ordered_json::array({run})}};
-  return out.dump(2) + "\n";
+  for (const auto& [id, text] : rules) log.rules.push_back({id, text, std::nullopt});
+  return renderSarif(log);
 }
 
 std::string renderCiJson(const std::vector<CiModelResult>& results) {

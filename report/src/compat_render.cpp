@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jitscope/report/json_util.h"
+#include "jitscope/report/sarif.h"
 #include "jitscope/report/text_util.h"
 
 namespace jitscope {
@@ -98,47 +99,30 @@ std::string renderCompatJson(const CompatReport& report) {
 }
 
 std::string renderCompatSarif(const CompatReport& report) {
-  ordered_json rules = ordered_json::array();
+  SarifLog log;
   for (const CompatKind kind : kAllKinds) {
-    rules.push_back({{"id", "compat-" + std::string(toString(kind))},
-                     {"shortDescription", {{"text", ruleSummary(kind)}}},
-                     {"defaultConfiguration", {{"level", "error"}}}});
+    log.rules.push_back({"compat-" + std::string(toString(kind)), ruleSummary(kind), std::string("error")});
   }
-  ordered_json results = ordered_json::array();
   for (const auto& problem : report.problems) {
-    std::string text = problem.message;
-    if (!problem.fix.empty()) text += "\nfix: " + problem.fix;
-    ordered_json location;
+    SarifResult result;
+    result.rule = "compat-" + std::string(toString(problem.kind));
+    result.level = "error";
+    result.message = problem.message;
+    if (!problem.fix.empty()) result.message += "\nfix: " + problem.fix;
     if (problem.python && problem.python->known()) {
-      ordered_json region{{"startLine", problem.python->line}};
-      if (problem.python->column > 0) region["startColumn"] = problem.python->column;
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(problem.python->file)}}},
-                                      {"region", region}};
+      result.file = problem.python->file;
+      result.line = problem.python->line;
+      result.column = problem.python->column;
     } else {
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", sarifUri(report.model)}}}};
+      result.file = report.model;
     }
-    if (!problem.locations.empty()) {
-      location["logicalLocations"] =
-          ordered_json::array({{{"name", problem.subject}, {"fullyQualifiedName", problem.locations.front().str()}}});
-    }
-    results.push_back({{"ruleId", "compat-" + std::string(toString(problem.kind))},
-                       {"level", "error"},
-                       {"message", {{"text", text}}},
-                       {"locations", ordered_json::array({location})},
-                       {"properties", {{"stage", std::string(toString(problem.stage))},
-                                       {"places", problem.locations.size()}}}});
+    if (!problem.locations.empty()) result.logical = {problem.subject, problem.locations.front().str()};
+    result.properties = {{"stage", std::string(toString(problem.stage))}, {"places", problem.locations.size()}};
+    log.results.push_back(std::move(result));
   }
-  ordered_json run{{"tool", {{"driver", {{"name", "jitscope"},
-                                         {"version", "0.1.0"},
-                                         {"informationUri", "https://example.invalid/jitscope"},
-                                         {"rules", rules}}}}},
-                   {"artifacts", ordered_json::array({{{"location", {{"uri", sarifUri(report.model)}}}}})},
-                   {"results", results},
-                   {"properties", {{"target", report.target}, {"loads", report.loads()}}}};
-  ordered_json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                   {"version", "2.1.0"},
-                   {"runs", ordered_json::array({run})}};
-  return out.dump(2) + "\n";
+  log.artifacts = {report.model};
+  log.properties = {{"target", report.target}, {"loads", report.loads()}};
+  return renderSarif(log);
 }
 
 }  // namespace jitscope

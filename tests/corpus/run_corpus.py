@@ -45,7 +45,7 @@ EXTRA_ARGS = {
     "bench": ["--shape", "1x3x32x32", "--warmup", "0", "--iters", "1"],
     "check": ["--against", "{path}", "--shape", "1x3x32x32", "--save-outputs", "{out}/outputs.pt"],
     "compat": ["--target", "libtorch-1.13"],
-    "target-info": None,  # reads no model
+    "target-info": None,  # reads no model: it describes the running LibTorch
 }
 
 

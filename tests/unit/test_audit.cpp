@@ -202,9 +202,7 @@ TEST(AuditVerdict, CleanOnlyWhenEverythingTracedWasRead) {
   EXPECT_EQ(report.verdict(), Verdict::kUnverified);
   EXPECT_FALSE(report.fails(Severity::kWarning, UnverifiedPolicy::kPass));
   EXPECT_TRUE(report.fails(Severity::kWarning, UnverifiedPolicy::kFail));
-  Finding warning;
-  warning.severity = Severity::kWarning;
-  report.findings.push_back(warning);
+  report.findings.push_back(Finding(CheckId::kTraceDataDependentBranch, "a warning"));
   EXPECT_EQ(report.verdict(), Verdict::kLossy);
   EXPECT_FALSE(report.fails(Severity::kError, UnverifiedPolicy::kFail)) << "lossy is not unverified";
 }

@@ -77,12 +77,10 @@ Finding findingFor(const std::vector<const PinnedDeviceUse*>& uses, const Device
     foreign_constant = foreign_constant || use->kind == PinnedDeviceUse::Kind::kTensorConstant;
   }
   const std::string where = fmt::format("'{}'", fmt::join(devices, "', '"));
-  Finding finding;
-  finding.check = "trace-baked-device";
+  Finding finding(CheckId::kTraceBakedDevice, "");
   finding.location = first.location;
   finding.module_path = first.module_path;
   finding.node = first.node;
-  finding.severity = Severity::kWarning;
   const std::string ops = opList(uses);
   // "aten::arange makes its tensors" / "aten::randn, aten::to make their tensors"
   const bool one = uses.size() == 1;
@@ -251,10 +249,10 @@ Finding deviceFailureFinding(std::string_view message, const std::string& device
     }
     if (!trimmed(line).empty()) error = trimmed(line);
   }
-  Finding finding;
-  finding.check = "trace-baked-device";
+  // An error, not the row's warning: the model was seen failing.
+  Finding finding(CheckId::kTraceBakedDevice,
+                  fmt::format("the model fails on {} where it runs {}: {}", device, other, error));
   finding.severity = Severity::kError;
-  finding.message = fmt::format("the model fails on {} where it runs {}: {}", device, other, error);
   if (!failing.empty()) {  // serialized TorchScript, not an IR line: a note, not `node`
     finding.notes.push_back(fmt::format("failing operation: {}{}", failing,
                                         recorded.empty() ? "" : " (recorded at " + recorded + ")"));
@@ -294,11 +292,11 @@ std::optional<Finding> deviceDifference(const std::string& device, const std::st
   if (sameDevice(device, other_device)) return std::nullopt;
   const auto elsewhere = pinnedElsewhere(uses, device);
   if (elsewhere.empty()) return std::nullopt;
-  Finding finding;
-  finding.check = "trace-baked-device";
+  // An error, not the row's warning: the outputs were seen to differ.
+  Finding finding(CheckId::kTraceBakedDevice,
+                  fmt::format("the outputs on {} differ from those on {}, and the graph pins {} op(s) to "
+                              "another device than {}", device, other_device, elsewhere.size(), device));
   finding.severity = Severity::kError;
-  finding.message = fmt::format("the outputs on {} differ from those on {}, and the graph pins {} op(s) to "
-                                "another device than {}", device, other_device, elsewhere.size(), device);
   for (const auto& use : elsewhere) {
     if (!finding.location.known() && use.location.known()) {
       finding.location = use.location;

@@ -4,19 +4,26 @@ namespace jitscope {
 
 const std::vector<CheckInfo>& allChecks() {
   static const std::vector<CheckInfo> checks = {
-#define JITSCOPE_CHECK(name, severity, summary) {name, Severity::severity, summary},
+#define JITSCOPE_CHECK(id, name, severity, priority, summary) \
+  {CheckId::id, name, Severity::severity, priority, summary},
 #include "jitscope/validators/checks.def"
 #undef JITSCOPE_CHECK
   };
   return checks;
 }
 
-const CheckInfo* findCheck(const std::string& name) {
+// The rows are in enumerator order, so an id is its row's index.
+const CheckInfo& checkInfo(CheckId id) { return allChecks()[static_cast<size_t>(id)]; }
+
+const CheckInfo* findCheck(std::string_view name) {
   for (const auto& check : allChecks()) {
     if (name == check.name) return &check;
   }
   return nullptr;
 }
+
+Finding::Finding(CheckId id, std::string message)
+    : id(id), check(checkInfo(id).name), severity(checkInfo(id).severity), message(std::move(message)) {}
 
 bool atLeast(Severity severity, Severity threshold) {
   return static_cast<int>(severity) >= static_cast<int>(threshold);

@@ -71,7 +71,7 @@ struct ModeOf {
 void walk(const torch::jit::Block& block, const ModeOf& mode, std::vector<Finding>& out) {
   for (const torch::jit::Node* node : block.nodes()) {
     const std::string kind = node->kind().toQualString();
-    std::string check;
+    std::optional<CheckId> check;
     std::string what;
     // Dropout variants: (input, p, train). aten::batch_norm: `training` is
     // input 5. (instance_norm uses input statistics in both modes.)
@@ -79,22 +79,20 @@ void walk(const torch::jit::Block& block, const ModeOf& mode, std::vector<Findin
          kind == "aten::alpha_dropout" || kind == "aten::feature_alpha_dropout" ||
          kind == "aten::dropout_") &&
         constantBool(*node, 2).value_or(false) && constantDouble(*node, 1).value_or(1.0) != 0.0) {
-      check = "trace-random-op";
+      check = CheckId::kTraceRandomOp;
       what = "dropout";
     } else if (kind == "aten::batch_norm" && constantBool(*node, 5).value_or(false)) {
-      check = "trace-training-branch";
+      check = CheckId::kTraceTrainingBranch;
       what = "batch norm";
     }
-    if (!check.empty()) {
+    if (check) {
       const NodeSource source = nodeSource(*node);
-      Finding finding;
-      finding.check = check;
+      Finding finding(*check, "");
       finding.location = source.location;
       finding.module_path = source.module_path;
       finding.node = nodeLine(*node);
       const bool module_training = mode.at(source.module_path);
       if (module_training && mode.root()) {
-        finding.severity = Severity::kWarning;
         finding.message =
             what == "dropout"
                 ? "dropout was traced in training mode: the traced model drops activations at "
@@ -178,12 +176,10 @@ void collect(const torch::jit::Block& block, std::map<std::string, LineOps>& lin
     const auto constant = node->kind() == c10::prim::Constant ? torch::jit::toIValue(node->output())
                                                               : c10::nullopt;
     if (constant && constant->isTensor() && constant->toTensor().dim() > 0) {
-      Finding finding;
-      finding.check = "trace-baked-tensor";
-      finding.severity = Severity::kWarning;
-      finding.message = "a tensor constant was recorded here: a value computed in Python (a "
-                        "torch.tensor(...) of numbers or sizes, or a captured tensor) is baked "
-                        "into the trace";
+      Finding finding(CheckId::kTraceBakedTensor,
+                      "a tensor constant was recorded here: a value computed in Python (a "
+                      "torch.tensor(...) of numbers or sizes, or a captured tensor) is baked "
+                      "into the trace");
       finding.location = source.location;
       finding.module_path = source.module_path;
       finding.node = nodeLine(*node);
@@ -260,13 +256,10 @@ void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding
     if (period == 0) continue;
     const std::string evidence = loopEvidence(ops.nodes, period);
     if (evidence.empty()) continue;  // the same helper called several times
-    Finding finding;
-    finding.check = "trace-unrolled-loop";
-    finding.severity = Severity::kWarning;
-    finding.message = fmt::format(
-        "the same {} ops were recorded {} times from this line: a loop around it was unrolled "
-        "for the example",
-        period, ops.kinds.size() / period);
+    Finding finding(CheckId::kTraceUnrolledLoop,
+                    fmt::format("the same {} ops were recorded {} times from this line: a loop around "
+                                "it was unrolled for the example",
+                                period, ops.kinds.size() / period));
     finding.location = ops.location;
     finding.module_path = ops.module_path;
     finding.node = ops.first_text;

@@ -22,6 +22,7 @@
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/pinned_devices.h"
 #include "jitscope/validators/cross_check.h"
+#include "jitscope/validators/output_compare.h"
 #include "map_tensors.h"
 
 namespace jitscope {
@@ -60,55 +61,25 @@ std::vector<Variant> variants() {
   };
 }
 
-// Empty when equal; else what differs.
-std::string difference(const IValue& a, const IValue& b) {
-  if (a.isTensor() && b.isTensor()) {
-    const at::Tensor x = a.toTensor();
-    const at::Tensor y = b.toTensor();
-    if (x.sizes() != y.sizes()) {
-      return fmt::format("shapes differ: {} vs {}", c10::str(x.sizes()), c10::str(y.sizes()));
-    }
-    if (x.numel() == 0) return {};
-    const at::Tensor xf = x.to(at::kDouble);
-    const at::Tensor yf = y.to(at::kDouble);
-    if (at::allclose(xf, yf, 1e-4, 1e-5, /*equal_nan=*/true)) return {};
-    return fmt::format("max abs difference {:.4g}", (xf - yf).abs().max().item<double>());
+// Empty when equal; else what differs at the first output that does
+// ("output[0]: max abs difference 2"). compareOutputs in float64, at one
+// tolerance for every dtype: looser than the dtype defaults, because the
+// trace and the reference are two programs that may order their float
+// operations differently.
+constexpr Tolerance kProbeTolerance{/*rtol=*/1e-4, /*atol=*/1e-5};
+
+std::string difference(const IValue& actual, const IValue& expected) {
+  CompareOptions options;
+  options.tolerance.rtol = kProbeTolerance.rtol;
+  options.tolerance.atol = kProbeTolerance.atol;
+  options.dtypes = DtypePolicy::kPromote;
+  for (const auto& d : compareOutputs(actual, expected, options).outputs) {
+    if (d.ok) continue;
+    return fmt::format("{}: {}", d.path,
+                       d.structure_error.empty() ? fmt::format("max abs difference {:.4g}", d.max_abs_diff)
+                                                 : d.structure_error);
   }
-  if (a.isTuple() && b.isTuple()) {
-    const auto& xs = a.toTupleRef().elements();
-    const auto& ys = b.toTupleRef().elements();
-    if (xs.size() != ys.size()) return fmt::format("tuple sizes differ: {} vs {}", xs.size(), ys.size());
-    for (size_t i = 0; i < xs.size(); ++i) {
-      auto d = difference(xs[i], ys[i]);
-      if (!d.empty()) return fmt::format("output {}: {}", i, d);
-    }
-    return {};
-  }
-  if (a.isList() && b.isList()) {
-    const auto xs = a.toListRef();
-    const auto ys = b.toListRef();
-    if (xs.size() != ys.size()) return fmt::format("list lengths differ: {} vs {}", xs.size(), ys.size());
-    for (size_t i = 0; i < xs.size(); ++i) {
-      auto d = difference(xs[i], ys[i]);
-      if (!d.empty()) return fmt::format("element {}: {}", i, d);
-    }
-    return {};
-  }
-  if (a.isGenericDict() && b.isGenericDict()) {
-    const auto x = a.toGenericDict();
-    const auto y = b.toGenericDict();
-    if (x.size() != y.size()) return "dict sizes differ";
-    for (const auto& entry : x) {
-      if (!y.contains(entry.key())) return "dict keys differ";
-      auto d = difference(entry.value(), y.at(entry.key()));
-      if (!d.empty()) return d;
-    }
-    return {};
-  }
-  if (a.isTuple() != b.isTuple() || a.isList() != b.isList()) {
-    return fmt::format("output types differ: {} vs {}", a.tagKind(), b.tagKind());
-  }
-  return a == b ? std::string() : "outputs differ";
+  return {};
 }
 
 IValue run(const torch::jit::Module& module, const std::vector<IValue>& args) {
@@ -297,12 +268,10 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       }
     }
     if (diverged.empty()) continue;
-    Finding finding;
-    finding.check = "trace-diverges-from-reference";
-    finding.severity = Severity::kError;
-    finding.message = fmt::format("the traced model and the scripted reference disagree on {} of "
-                                  "the probes from input set {}",
-                                  diverged.size(), set);
+    Finding finding(CheckId::kTraceDivergesFromReference,
+                    fmt::format("the traced model and the scripted reference disagree on {} of "
+                                "the probes from input set {}",
+                                diverged.size(), set));
     for (const auto& d : diverged) finding.notes.push_back("counterexample: " + d);
     finding.notes.push_back(fmt::format("saved the first counterexample (torch.load reads it) as {}", saved));
     std::string roots;

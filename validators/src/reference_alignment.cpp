@@ -97,22 +97,19 @@ void alignWithReference(const torch::jit::Graph& traced, const torch::jit::Graph
     const bool is_if = node->kind() == c10::prim::If;
     unsigned flags = is_if ? dependence(node->input(0))
                            : dependence(node->input(0)) | dependence(node->input(1));
-    std::string check;
+    CheckId check;
     if (flags & kData) {
-      check = is_if ? "trace-data-dependent-branch" : "trace-data-dependent-loop";
+      check = is_if ? CheckId::kTraceDataDependentBranch : CheckId::kTraceDataDependentLoop;
     } else if (flags & kShape) {
-      check = is_if ? "trace-shape-dependent-branch" : "trace-shape-dependent-loop";
+      check = is_if ? CheckId::kTraceShapeDependentBranch : CheckId::kTraceShapeDependentLoop;
     } else if ((flags & kTraining) && traced_in_training) {
-      check = "trace-training-branch";
+      check = CheckId::kTraceTrainingBranch;
     } else {
       continue;  // static condition or constant trip count: tracing keeps it
     }
-    Finding finding;
-    finding.check = check;
-    finding.severity = Severity::kWarning;
-    finding.message = fmt::format(
-        "the scripted reference keeps a {} here that the trace {}", is_if ? "prim::If" : "prim::Loop",
-        is_if ? "froze to one branch" : "unrolled");
+    Finding finding(check, fmt::format("the scripted reference keeps a {} here that the trace {}",
+                                       is_if ? "prim::If" : "prim::Loop",
+                                       is_if ? "froze to one branch" : "unrolled"));
     finding.location = source.location;
     finding.module_path = source.module_path;
     finding.node = "(scripted reference) " + nodeLine(*node);

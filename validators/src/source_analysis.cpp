@@ -97,26 +97,6 @@ bool startsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-// Orders findings that land on the same line: the most specific explanation
-// wins (a baked tensor built by a comprehension is a constant-tensor
-// finding, not a loop; `range(int(n))` is a loop, not a Python number).
-int priority(const std::string& check) {
-  static const std::vector<std::string> order = {
-      "trace-constant-tensor",        "trace-outside-torch",
-      "trace-random-op",              "trace-dtype-dependent",
-      "trace-tensor-iteration",       "trace-data-dependent-loop",
-      "trace-shape-dependent-loop",   "trace-data-dependent-branch",
-      "trace-shape-dependent-branch", "trace-training-branch",
-      "trace-unrolled-loop",          "trace-baked-tensor",
-      "trace-baked-device",           "trace-container-output",
-      "trace-python-state",           "trace-inplace-update",
-      "trace-python-number"};
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (order[i] == check) return static_cast<int>(i);
-  }
-  return static_cast<int>(order.size());
-}
-
 // A branch side: the lines of a block or expression, or none.
 struct Side {
   size_t first = 0;
@@ -163,12 +143,9 @@ class FunctionAnalysis {
                                         : function_.class_name + "." + function_.name;
   }
 
-  void report(const std::string& check, const SyntaxNode& where, std::string message,
+  void report(CheckId check, const SyntaxNode& where, std::string message,
               std::vector<std::string> notes = {}) {
-    Finding finding;
-    finding.check = check;
-    finding.severity = findCheck(check)->severity;
-    finding.message = std::move(message);
+    Finding finding(check, std::move(message));
     finding.location = locationOf(where);
     finding.function = functionName();
     finding.module_path = self_.path;
@@ -782,7 +759,7 @@ class FunctionAnalysis {
       if (isSplitFunction(method)) return kTensor | kListFromTensor;
       if (isRandomFunction(method)) return kTensor | kRandom;
       if (method.size() > 1 && method.back() == '_' && isDataAccess(object)) {
-        report("trace-inplace-update", node,
+        report(CheckId::kTraceInplaceUpdate, node,
                fmt::format("in-place `.{}` through `.data` is invisible to the tracer: the "
                            "traced model never performs this update",
                            method),
@@ -857,7 +834,7 @@ class FunctionAnalysis {
     }
     if (qualified == "torch.finfo" || qualified == "torch.iinfo") {
       if (args.all & kDtype) {
-        report("trace-dtype-dependent", node,
+        report(CheckId::kTraceDtypeDependent, node,
                fmt::format("`{}` of a tensor's dtype is evaluated in Python: the limits of the "
                            "example's dtype are baked in as constants",
                            spelled),
@@ -870,7 +847,7 @@ class FunctionAnalysis {
     if (last == "is_floating_point" || last == "is_complex") return (args.all & kTensor) ? kDtype : 0;
     if (last == "is_tensor" || last == "is_grad_enabled" || last == "get_default_dtype") return 0;
     if (last == "manual_seed" || last == "seed") {
-      report("trace-random-op", node,
+      report(CheckId::kTraceRandomOp, node,
              fmt::format("`{}()` in forward is not recorded by the tracer: the traced model never "
                          "reseeds, so its random ops draw differently from eager on every call",
                          spelled),
@@ -891,7 +868,7 @@ class FunctionAnalysis {
   // nn.GRU/LSTM/RNN on a PackedSequence with no initial state build one with
   // int(batch_sizes[0]) in PyTorch's Python: the example's batch size.
   void packedWithoutState(const SyntaxNode& node) {
-    report("trace-python-number", node,
+    report(CheckId::kTracePythonNumber, node,
            "a recurrent layer called on a PackedSequence without an initial state sizes that "
            "state with int(batch_sizes[0]) in Python: the trace bakes in the example's batch size",
            {"other batch sizes fail with a size mismatch in the traced model",
@@ -909,7 +886,7 @@ class FunctionAnalysis {
     }
     const bool one_iterable = args.positional.size() == 1;
     if (!one_iterable && data >= 1 && (args.all & kTensor) && quiet_numbers_ == 0) {
-      report("trace-data-dependent-branch", node,
+      report(CheckId::kTraceDataDependentBranch, node,
              fmt::format("`{}()` compares tensor values in Python: the trace keeps whichever "
                          "one the example picked",
                          name),
@@ -918,7 +895,7 @@ class FunctionAnalysis {
       return kNumber;
     }
     if (!one_iterable && shaped >= 2 && quiet_numbers_ == 0) {
-      report("trace-shape-dependent-branch", node,
+      report(CheckId::kTraceShapeDependentBranch, node,
              fmt::format("`{}()` compares sizes in Python: the trace keeps whichever one the "
                          "example picked",
                          name),
@@ -944,7 +921,7 @@ class FunctionAnalysis {
       dtype_from_tensor = true;
     }
     if (!dtype_from_tensor) return;
-    report("trace-dtype-dependent", node,
+    report(CheckId::kTraceDtypeDependent, node,
            "a dtype taken from a tensor is recorded as the example's dtype: inputs of another "
            "dtype get the same constant",
            {"use ops that follow their input's dtype (x.new_zeros, torch.zeros_like, "
@@ -968,7 +945,7 @@ class FunctionAnalysis {
     suppress_loops_ -= 1;
     if ((sequence && (flags & (kShapeFlags | kDataFlags))) ||
         (flags & (kNumber | kShapeNumber | kTensor))) {
-      report("trace-constant-tensor", node,
+      report(CheckId::kTraceConstantTensor, node,
              "tensor built from Python values in forward is baked into the trace as a "
              "constant",
              {"its values came from the example's shape or data; other inputs get the same "
@@ -981,7 +958,7 @@ class FunctionAnalysis {
 
   void pythonNumber(const SyntaxNode& node, const std::string& how) {
     if (quiet_numbers_ > 0) return;
-    report("trace-python-number", node,
+    report(CheckId::kTracePythonNumber, node,
            fmt::format("{} turns a tensor value into a Python number, which the trace "
                        "records as a constant",
                        how),
@@ -991,7 +968,7 @@ class FunctionAnalysis {
 
   void outsideTorch(const SyntaxNode& node, std::string message) {
     if (quiet_numbers_ > 0) return;
-    report("trace-outside-torch", node, std::move(message),
+    report(CheckId::kTraceOutsideTorch, node, std::move(message),
            {"the tracer records only torch ops: a value computed outside torch is a constant "
             "in the traced graph",
             "compute it with torch ops on the inputs (torch.rand for randomness), or pass it "
@@ -1011,21 +988,21 @@ class FunctionAnalysis {
       return flags;
     }
     if (flags & kRandom) {
-      report("trace-random-op", where,
+      report(CheckId::kTraceRandomOp, where,
              fmt::format("{} trip count comes from a random draw made once at trace time", what));
     } else if (!over_range && (flags & (kTensor | kListFromTensor)) &&
                !(flags & (kModule | kFixedList))) {
-      report("trace-tensor-iteration", where,
+      report(CheckId::kTraceTensorIteration, where,
              fmt::format("{} over a tensor was unrolled to the example's length", what),
              {"the traced model handles exactly as many elements as the example had"});
     } else if ((flags & kDataFlags) && !(flags & (kModule | kFixedList))) {
-      report("trace-data-dependent-loop", where,
+      report(CheckId::kTraceDataDependentLoop, where,
              fmt::format("{} whose trip count depends on tensor data was unrolled for the "
                          "example",
                          what),
              {"script this loop (torch.jit.script) so it stays a prim::Loop"});
     } else if (flags & kShapeFlags) {
-      report("trace-shape-dependent-loop", where,
+      report(CheckId::kTraceShapeDependentLoop, where,
              fmt::format("{} over a tensor's size was unrolled to the example's size", what),
              {"other sizes run the wrong number of iterations; script this loop or use "
               "vectorized ops"});
@@ -1070,45 +1047,45 @@ class FunctionAnalysis {
   // Reports a branch whose condition has `cond` flags.
   void controlFlow(const SyntaxNode& where, Flags cond, const std::string& what, const Side& if_true,
                    const Side& if_false) {
-    std::string check;
+    CheckId check;
     std::string message;
     if (cond & kRandom) {
-      check = "trace-random-op";
+      check = CheckId::kTraceRandomOp;
       message = fmt::format("{} on a random draw was decided once at trace time", what);
     } else if (cond & kDataFlags) {
-      check = "trace-data-dependent-branch";
+      check = CheckId::kTraceDataDependentBranch;
       message = fmt::format("{} on tensor data was frozen to the branch the example took", what);
     } else if (cond & kShapeFlags) {
-      check = "trace-shape-dependent-branch";
+      check = CheckId::kTraceShapeDependentBranch;
       message = fmt::format("{} on a tensor's shape was frozen for the example's shape", what);
     } else if (cond & kRank) {
       // `if x.dim() == 3: x = x.unsqueeze(0)`: frozen too, but a model is
       // served with the rank it was traced with far more often than not.
-      check = "trace-shape-dependent-branch";
+      check = CheckId::kTraceShapeDependentBranch;
       message = fmt::format("{} on a tensor's rank (dim(), ndim) was frozen for the example's rank",
                             what);
     } else if (cond & kDtype) {
-      check = "trace-dtype-dependent";
+      check = CheckId::kTraceDtypeDependent;
       message = fmt::format("{} on a tensor's dtype was frozen for the example's dtype", what);
     } else if (cond & kDevice) {
-      check = "trace-baked-device";
+      check = CheckId::kTraceBakedDevice;
       message = fmt::format("{} on a tensor's device was frozen for the device the model was "
                             "traced on",
                             what);
     } else if (cond & kTraining) {
-      check = "trace-training-branch";
+      check = CheckId::kTraceTrainingBranch;
       message = fmt::format("{} on self.training was fixed to the mode the model was traced in",
                             what);
     } else {
       return;
     }
     std::vector<std::string> notes = branchNotes(if_true, if_false);
-    const bool rank_only = check == "trace-shape-dependent-branch" && !(cond & kShapeFlags);
+    const bool rank_only = check == CheckId::kTraceShapeDependentBranch && !(cond & kShapeFlags);
     if (rank_only) {
       notes.insert(notes.begin(), "a note, not a warning: only inputs of another rank take the other "
                                   "branch; serve the rank you traced, or script this function");
     }
-    notes.push_back(check == "trace-training-branch"
+    notes.push_back(check == CheckId::kTraceTrainingBranch
                         ? "the traced model keeps the mode it was traced in, whatever .train()/.eval() "
                           "say later; trace in the mode you deploy, or script this branch"
                         : "script this function (torch.jit.script), or use torch.where");
@@ -1140,12 +1117,12 @@ class FunctionAnalysis {
     if (!base.is("attribute")) return;
     const std::string name(base.field("attribute").text());
     if (name == "data") {
-      report("trace-inplace-update", stmt, "assignment through `.data` is invisible to the tracer");
+      report(CheckId::kTraceInplaceUpdate, stmt, "assignment through `.data` is invisible to the tracer");
       return;
     }
     if (base.field("object").text() == "self" && env_.count("self")) {
       if (self_.tensors.count(name) == 0 && self_.submodules.count(name) == 0) {
-        report("trace-python-state", stmt,
+        report(CheckId::kTracePythonState, stmt,
                fmt::format("forward writes the Python attribute `self.{}`: the trace bakes in "
                            "the value it had while tracing and never updates it",
                            name),
@@ -1187,7 +1164,7 @@ class FunctionAnalysis {
   Flags exprQuiet(const SyntaxNode& node) {
     const size_t before = owner_.out_.size();
     const Flags flags = expr(node);
-    owner_.out_.resize(before);
+    owner_.out_.erase(owner_.out_.begin() + static_cast<std::ptrdiff_t>(before), owner_.out_.end());
     return flags;
   }
 
@@ -1210,7 +1187,7 @@ class FunctionAnalysis {
       base = base.is("subscript") ? base.field("value") : base.field("object");
     }
     if (!base.is("identifier") || !globals_.count(std::string(base.text()))) return;
-    report("trace-python-state",
+    report(CheckId::kTracePythonState,
            stmt,
            fmt::format("forward writes the global `{}`: the trace bakes in the value it had while "
                        "tracing and never updates it",
@@ -1455,10 +1432,10 @@ class FunctionAnalysis {
     if (!(cond & (kDataFlags | kShapeFlags | kRank | kDtype | kDevice | kRandom))) return;
     const char* on = (cond & kDataFlags) ? "tensor data" : (cond & (kShapeFlags | kRank)) ? "a tensor's shape"
                      : (cond & kDtype) ? "a tensor's dtype" : "a tensor's device";
-    const std::string check = (cond & kDataFlags)    ? "trace-data-dependent-branch"
-                              : (cond & (kShapeFlags | kRank)) ? "trace-shape-dependent-branch"
-                              : (cond & kDtype)      ? "trace-dtype-dependent"
-                                                     : "trace-baked-device";
+    const CheckId check = (cond & kDataFlags)    ? CheckId::kTraceDataDependentBranch
+                              : (cond & (kShapeFlags | kRank)) ? CheckId::kTraceShapeDependentBranch
+                              : (cond & kDtype)      ? CheckId::kTraceDtypeDependent
+                                                     : CheckId::kTraceBakedDevice;
     report(check, where,
            fmt::format("`if` on {} only guards a `raise`: the trace drops this input check", on),
            {"inputs the check accepts run as in eager; inputs it rejects are no longer "
@@ -1489,14 +1466,14 @@ class FunctionAnalysis {
       const Flags flags = truth ? 0 : (cond | again);
       const Side body = sideOf(stmt.field("body"));
       if (flags & kRandom) {
-        report("trace-random-op", stmt, "`while` on a random draw ran a fixed number of times");
+        report(CheckId::kTraceRandomOp, stmt, "`while` on a random draw ran a fixed number of times");
       } else if (flags & kDataFlags) {
-        report("trace-data-dependent-loop", stmt,
+        report(CheckId::kTraceDataDependentLoop, stmt,
                "`while` on tensor data was unrolled to the iterations the example needed",
                {recordedNote(body, "the loop body"),
                 "script this loop (torch.jit.script) so it stays a prim::Loop"});
       } else if (flags & kShapeFlags) {
-        report("trace-shape-dependent-loop", stmt,
+        report(CheckId::kTraceShapeDependentLoop, stmt,
                "`while` on a tensor's shape was unrolled for the example's shape");
       }
       if (SyntaxNode alternative = stmt.field("alternative")) block(alternative.field("body"));
@@ -1549,7 +1526,7 @@ class FunctionAnalysis {
   // or a NamedTuple, does not survive as such.
   void checkOutput(const SyntaxNode& value, Flags flags, const SyntaxNode& stmt) {
     if (flags & kListFromTensor) {
-      report("trace-container-output", stmt,
+      report(CheckId::kTraceContainerOutput, stmt,
              "the model returns a list whose length comes from the example input; the trace "
              "returns exactly that many elements",
              {"return a stacked tensor, or a fixed-size tuple"});
@@ -1559,7 +1536,7 @@ class FunctionAnalysis {
       const SyntaxNode callee = value.field("function");
       const std::string name = callee.is("identifier") ? std::string(callee.text()) : "";
       if (!name.empty() && file_ && file_->classDerivesFrom(name, "NamedTuple")) {
-        report("trace-container-output", stmt,
+        report(CheckId::kTraceContainerOutput, stmt,
                fmt::format("the model returns the NamedTuple `{}`; the trace returns a plain "
                            "tuple, losing its type and field names",
                            name),
@@ -1628,10 +1605,7 @@ unsigned SourceAnalyzer::analyzeReporting(const PythonFunction& function, const 
                                           const std::vector<ArgumentKind>* parameters,
                                           const CallArguments* arguments) {
   auto unreadable = [&](std::string message) {
-    Finding finding;
-    finding.check = "audit-source-unavailable";
-    finding.severity = Severity::kNote;
-    finding.message = std::move(message);
+    Finding finding(CheckId::kAuditSourceUnavailable, std::move(message));
     finding.location = SourceLocation{function.file, function.def_line, function.indent + 1};
     finding.module_path = self.path;
     out_.push_back(std::move(finding));
@@ -1641,7 +1615,7 @@ unsigned SourceAnalyzer::analyzeReporting(const PythonFunction& function, const 
   try {
     returned = FunctionAnalysis(*this, function, self, returns_model_output, parameters, arguments).run();
   } catch (const std::exception& e) {
-    out_.resize(first_new);
+    out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_new), out_.end());
     unreadable(fmt::format("could not analyze `{}`: {}", function.name, firstLine(e.what())));
     return kTensor;
   }
@@ -1667,8 +1641,5 @@ unsigned SourceAnalyzer::follow(const PythonFunction& function, const ModuleFact
   returns_[key] = returned;
   return returned;
 }
-
-// Exposed for trace_audit.cpp: orders same-line findings.
-int findingPriority(const std::string& check) { return priority(check); }
 
 }  // namespace jitscope

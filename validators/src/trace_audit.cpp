@@ -25,8 +25,6 @@
 
 namespace jitscope {
 
-int findingPriority(const std::string& check);  // source_analysis.cpp
-
 namespace {
 
 bool isLibraryType(const std::string& type_name) {
@@ -74,7 +72,7 @@ std::vector<Finding> mergeByLine(std::vector<Finding> findings) {
   std::stable_sort(located.begin(), located.end(), [](const Finding& a, const Finding& b) {
     if (a.location.file != b.location.file) return a.location.file < b.location.file;
     if (a.location.line != b.location.line) return a.location.line < b.location.line;
-    return findingPriority(a.check) < findingPriority(b.check);
+    return checkInfo(a.id).priority < checkInfo(b.id).priority;
   });
   for (auto& f : located) {
     if (!result.empty() && result.back().location.known() &&
@@ -166,16 +164,13 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     if (missing) {
       // A note, not a warning: nothing was found lost. The verdict says
       // "unverified" instead of "clean" (Verdict in finding.h).
-      Finding note;
-      note.check = "audit-source-unavailable";
-      note.severity = Severity::kNote;
       std::vector<std::string> what = unreadable;
       for (const auto& path : locator.missingPaths()) what.push_back("'" + path + "'");
-      note.message = fmt::format(
+      Finding note(CheckId::kAuditSourceUnavailable, fmt::format(
           "the Python source of {} {} {}, so {} checked from the IR only", what.size(),
           what.size() == 1 ? "class or file" : "classes or files",
           options.no_source ? "was not read (--no-source)" : "was not found",
-          what.size() == 1 ? "it was" : "they were");
+          what.size() == 1 ? "it was" : "they were"));
       note.notes.push_back("missing: " + what.front() + (what.size() > 1 ? fmt::format(" and {} more", what.size() - 1) : ""));
       if (!options.no_source) {
         note.notes.push_back("pass --source-root DIR (the folder the model's Python package lives in)");
@@ -184,7 +179,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
     }
     for (const auto& f : findings) {
       // Includes "could not analyze `f`": source found but not parsed.
-      if (f.check == "audit-source-unavailable") report.source_complete = false;
+      if (f.id == CheckId::kAuditSourceUnavailable) report.source_complete = false;
     }
     checkTrainingModeOps(module, *traced_graph, findings);
     // With nothing of the Python source readable, fall back to what the
@@ -226,7 +221,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
         // sides of, with the trace agreeing every time, did not matter (both
         // branches compute the same thing). Anything less is not proof.
         for (auto& f : findings) {
-          if (f.check != "trace-data-dependent-branch" && f.check != "trace-shape-dependent-branch") {
+          if (f.id != CheckId::kTraceDataDependentBranch && f.id != CheckId::kTraceShapeDependentBranch) {
             continue;
           }
           const auto sides = outcome.branch_sides.find({localPath(f.location.file), f.location.line});

@@ -8,11 +8,6 @@
 
 namespace jitscope {
 
-enum class AuditFormat { kText, kJson, kSarif, kJunit };
-
-/// Parses "text", "json", "sarif" or "junit"; throws UsageError otherwise.
-AuditFormat parseAuditFormat(const std::string& name);
-
 /// `color` adds ANSI colours (only on a terminal).
 std::string renderAuditText(const AuditReport& report, bool color);
 std::string renderAuditJson(const AuditReport& report);

@@ -9,11 +9,6 @@
 
 namespace jitscope {
 
-enum class CheckFormat { kText, kJson, kJunit };
-
-/// Parses "text", "json" or "junit"; throws UsageError otherwise.
-CheckFormat parseCheckFormat(const std::string& name);
-
 std::string renderCheckText(const CheckReport& report);
 std::string renderCheckJson(const CheckReport& report);
 std::string renderCheckJunit(const CheckReport& report);

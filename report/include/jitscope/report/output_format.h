@@ -1,17 +1,15 @@
-// Output formats a subcommand can be asked for with --format.
+// The formats a subcommand can be asked for with --format: one enum for
+// every command (each allows its own subset; cli/option_groups.h reads the
+// flag). Images (graph's svg, png, pdf, dot) are another matter.
 #pragma once
 
 #include <string>
-#include <vector>
 
 namespace jitscope {
 
-enum class OutputFormat { kText, kJson, kSarif };
+enum class OutputFormat { kText, kJson, kSarif, kJunit };
 
-/// Parses "text", "json" or "sarif" among `allowed`; throws UsageError listing them.
-OutputFormat parseOutputFormat(const std::string& name,
-                               const std::vector<OutputFormat>& allowed);
-
+/// "text", "json", "sarif", "junit".
 std::string toString(OutputFormat format);
 
 }  // namespace jitscope

@@ -12,19 +12,35 @@
 
 namespace jitscope {
 
+/// The audit's checks, one enumerator per row of checks.def.
+enum class CheckId {
+#define JITSCOPE_CHECK(id, name, severity, priority, summary) id,
+#include "jitscope/validators/checks.def"
+#undef JITSCOPE_CHECK
+};
+
 struct CheckInfo {
-  const char* name;
-  Severity severity;
+  CheckId id;
+  const char* name;   ///< "trace-data-dependent-branch": stable, user-facing
+  Severity severity;  ///< the default severity of its findings
+  int priority;       ///< on a shared source line, the lowest is kept
   const char* summary;
 };
 
 /// Every check, in checks.def order.
 const std::vector<CheckInfo>& allChecks();
-const CheckInfo* findCheck(const std::string& name);
+const CheckInfo& checkInfo(CheckId id);
+/// The row named `name`, or nullptr when no check has that name.
+const CheckInfo* findCheck(std::string_view name);
 
 struct Finding {
-  std::string check;  ///< a name from checks.def
-  Severity severity = Severity::kWarning;
+  /// The only way to make a finding: its check, name and default severity
+  /// come from the check's row.
+  Finding(CheckId id, std::string message);
+
+  CheckId id;
+  std::string check;  ///< checkInfo(id).name, for the renderers
+  Severity severity;  ///< the row's default, lowered or raised where the evidence says
   std::string message;
   SourceLocation location;  ///< in the user's Python source; may be unknown
   std::string function;     ///< "SumSignGate.forward"
