@@ -36,7 +36,17 @@
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/ci_render.h"
 #include "jitscope/report/html_report.h"
+#include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/debug_ranges.h"
+#include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/ci_result.h"
+#include "jitscope/validators/compat.h"
+#include "jitscope/validators/target.h"
+#include "jitscope/validators/compat.h"
+#include "jitscope/validators/target.h"
+#include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/debug_ranges.h"
+#include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
 #include "jitscope/validators/trace_audit.h"
@@ -129,6 +139,35 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
   return step;
 }
 
+// [model.target]: what `jitscope compat` says, one issue per problem at the
+// user's Python line where the debug info has it.
+// It reads the archive without loading it: a model that does not load here
+// (saved by a newer PyTorch) is still checked against its target.
+CiStep targetStep(const CiModelConfig& config) {
+  const TargetProfile target = withLoadedLibraries(loadTarget(config.target.target));
+  const ArchiveInfo archive = inspectArchive(config.path, FormatVersion::kAnyVersion);
+  GeneratingSources python_lines(archive);
+  const CompatReport report =
+      checkCompat(readRequirements(archive), target, CompatOptions{config.target.device}, &python_lines);
+  CiStep step;
+  step.name = "target";
+  step.status = report.ok() ? CiStatus::kPass : CiStatus::kFail;
+  step.summary = report.ok() ? fmt::format("loads and runs on {}: {} operators at {} call sites", report.target,
+                                           report.operators_checked, report.calls_checked)
+                             : fmt::format("{} problem(s) on {}: {}", report.problems.size(), report.target,
+                                           report.loads() ? "fails when run" : "torch::jit::load fails");
+  for (const auto& problem : report.problems) {
+    const std::string where = problem.locations.empty() ? problem.where : problem.locations.front().str();
+    step.details.push_back(fmt::format("{}: {}", where, problem.message));
+    if (!problem.fix.empty()) step.details.push_back("  fix: " + problem.fix);
+    const bool python = problem.python && problem.python->known();
+    step.issues.push_back({"compat-" + std::string(toString(problem.kind)), "error", problem.message,
+                           python ? problem.python->file : config.path, python ? problem.python->line : 0,
+                           python ? problem.python->column : 0});
+  }
+  return step;
+}
+
 CiStep checkStep(const CiModelConfig& config, std::optional<CheckReport>& kept) {
   CheckOptions options;
   options.model = config.path;
@@ -186,6 +225,14 @@ CiModelResult checkModel(const CiModelConfig& config, const std::string& report_
   CiModelResult result;
   result.name = config.name;
   result.path = config.path;
+  if (config.target.enabled) result.steps.push_back(targetStep(config));
+  const bool needs_model =
+      config.audit.enabled || config.diff.enabled || config.ops.enabled || config.check.enabled || !report_dir.empty();
+  if (!needs_model) {
+    for (const auto& step : result.steps) result.status = std::max(result.status, step.status);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
   LoadedModel model = loadModel(config.path);
   std::optional<AuditReport> audit;
   std::optional<Snapshot> now;

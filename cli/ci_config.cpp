@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
+#include "jitscope/validators/target.h"
 
 namespace jitscope::cli {
 namespace {
@@ -94,7 +96,7 @@ class Reader {
 
   CiModelConfig model(const toml::table& table, size_t index) const {
     const std::string where = fmt::format("[[model]] #{}", index + 1);
-    onlyKeys(table, where, {"name", "path", "inputs", "load_library", "audit", "diff", "ops", "check"});
+    onlyKeys(table, where, {"name", "path", "inputs", "load_library", "audit", "diff", "ops", "target", "check"});
     CiModelConfig model;
     model.path = path(table, "path");
     if (model.path.empty()) fail(table, fmt::format("{} has no 'path' (the .pt to check)", where));
@@ -142,6 +144,25 @@ class Reader {
         for (auto& op : readAllowFile(allow_file)) model.ops.allow.push_back(std::move(op));
       }
     }
+    if (const toml::table* target = section(table, "target")) {
+      onlyKeys(*target, "[model.target]", {"target", "device"});
+      model.target.enabled = true;
+      const auto name = get<std::string>(*target, "target", "a string");
+      if (!name || name->empty()) {
+        fail(*target, "[model.target] needs 'target' (a bundled name such as libtorch-1.13, or a file from "
+                      "`jitscope target-info`)");
+      }
+      // A bundled name stays a name; anything else is a file beside the config.
+      const auto bundled = bundledTargetNames();
+      model.target.target = std::find(bundled.begin(), bundled.end(), *name) != bundled.end()
+                                ? *name
+                                : path(*target, "target");
+      model.target.device = get<std::string>(*target, "device", "a string").value_or("");
+      if (!model.target.device.empty() && model.target.device != "cpu" &&
+          model.target.device.rfind("cuda", 0) != 0) {
+        fail(*target, "[model.target] device must be \"cpu\" or \"cuda\"");
+      }
+    }
     if (const toml::table* check = section(table, "check")) {
       onlyKeys(*check, "[model.check]", {"against", "expected", "devices", "rtol", "atol", "localize"});
       model.check.enabled = true;
@@ -157,8 +178,9 @@ class Reader {
         fail(*check, "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])");
       }
     }
-    if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled && !model.check.enabled) {
-      fail(table, fmt::format("model '{}' has no checks; add [model.audit], [model.diff], [model.ops] or [model.check]",
+    if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled && !model.check.enabled &&
+        !model.target.enabled) {
+      fail(table, fmt::format("model '{}' has no checks; add [model.audit], [model.diff], [model.ops], [model.target] or [model.check]",
                               model.name));
     }
     return model;

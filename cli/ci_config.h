@@ -34,6 +34,13 @@ struct CiOpsConfig {
 
 /// `jitscope check` on the model's inputs: against another export, saved
 /// outputs, or across devices.
+/// [model.target]: `jitscope compat` against a deploy target.
+struct CiTargetConfig {
+  bool enabled = false;
+  std::string target;  ///< bundled name, target file or operator list (resolved like paths when a file)
+  std::string device;  ///< served on there: "cpu", "cuda", "" for not said
+};
+
 struct CiCheckConfig {
   bool enabled = false;
   std::string against;   ///< another export of the model
@@ -52,6 +59,7 @@ struct CiModelConfig {
   CiAuditConfig audit;
   CiDiffConfig diff;
   CiOpsConfig ops;
+  CiTargetConfig target;
   CiCheckConfig check;
 };
 
