@@ -34,6 +34,8 @@ def main():
             "compat --target 1.13": prefix + ["compat", model, "--target", "libtorch-1.13", "--format", "json"],
             "info --static": prefix + ["info", model, "--format", "json", "--static"],
             "info": prefix + ["info", model, "--format", "json"],
+            # The process's start (LibTorch's shared libraries): a floor no command goes under.
+            "--help (start-up)": prefix + ["--help"],
         }
         summary = {}
         for name, runs in measure_interleaved(variants, args.repeat).items():
@@ -44,6 +46,9 @@ def main():
             summary[name] = (statistics.median(walls), max(peak for _, peak, _, _ in runs))
             print(f"{os.path.basename(model):<34} {name:<24} {summary[name][0]:>9.3f} {summary[name][1]:>9.0f}")
         ours = summary["compat --target 1.13"]
+        start = summary["--help (start-up)"][0]
+        print(f"above start-up: compat {ours[0] - start:.3f} s, info --static "
+              f"{summary['info --static'][0] - start:.3f} s, info {summary['info'][0] - start:.3f} s")
         for base in ("info --static", "info"):
             print(f"ratio compat / {base}: wall {ours[0] / summary[base][0]:.2f}x, "
                   f"peak memory {ours[1] / summary[base][1]:.2f}x")
