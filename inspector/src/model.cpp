@@ -76,6 +76,7 @@ LoadedModel loadModel(const std::string& path, TensorData tensors) {
     noteInput(path);  // an isolated run reports a crash from here on against `path`
     model.archive = inspectArchive(path);
     forEachCodeRecord(model.archive, [](const CodeRecord&) {});  // bounds their depth before the compiler
+    checkDebugRecords(model.archive);
     model.module = std::make_shared<torch::jit::Module>(
         tensors == TensorData::kSkip
             ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),

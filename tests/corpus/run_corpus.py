@@ -44,6 +44,7 @@ EXTRA_ARGS = {
     "opt": ["--preset", "inference", "-o", "{out}/opt.pt"],
     "bench": ["--shape", "1x3x32x32", "--warmup", "0", "--iters", "1"],
     "check": ["--against", "{path}", "--shape", "1x3x32x32", "--save-outputs", "{out}/outputs.pt"],
+    "target-info": None,  # writes what this LibTorch offers; reads no model
 }
 
 

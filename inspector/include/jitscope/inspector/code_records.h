@@ -25,4 +25,10 @@ struct CodeRecord {
 /// nested past what LibTorch's compiler survives (code_depth.h).
 void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit);
 
+/// Scans every code/*.debug_pkl (the source ranges torch::jit::load and
+/// later source lookups unpickle) with the archive gate's pickle scan;
+/// throws InputError naming the record when one is malformed or nests past
+/// the bound (Note [Pickle nesting bound] in pickle_scan.cpp).
+void checkDebugRecords(const ArchiveInfo& archive);
+
 }  // namespace jitscope
