@@ -11,6 +11,7 @@
 
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
+#include "jitscope/core/toml_depth.h"
 
 namespace jitscope::cli {
 namespace {
@@ -176,6 +177,9 @@ CiConfig readCiConfig(const std::string& path) {
   }
   std::stringstream text;
   text << in.rdbuf();
+  if (const auto why = findExcessiveTomlNesting(text.str())) {
+    throw InputError(path, *why + "; flatten the configuration (docs/commands/ci.md)");
+  }
   toml::table root;
   try {
     root = toml::parse(text.str(), path);
