@@ -11,6 +11,7 @@ with dict inputs and dict outputs, each with inputs and expected outputs.
   copy with one element perturbed.
 """
 
+import warnings
 from typing import Dict
 
 import torch
@@ -42,6 +43,15 @@ class DefaultedFlow(nn.Module):
         for _ in range(num_flow_updates):
             out = out * 0.5 + a
         return out
+
+
+class Warns(nn.Module):
+    """Calls warnings.warn in scripted code (aten::warn), as torchvision's
+    and torchaudio's models do for deprecated arguments (issue 18)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        warnings.warn("the 'x' argument is deprecated; pass 'inputs'")
+        return x + 1
 
 
 def _perturbed_copy(outputs):
@@ -93,5 +103,9 @@ def build(out: OutDir) -> GroupResult:
     out.save_module(trace(flow, flow_inputs), "check/defaulted_flow.traced.pt")
     for kind in ("scripted", "traced"):
         result.artifacts.append(Artifact(f"check/defaulted_flow.{kind}.pt", kind, "check/inputs/defaulted_flow.pt"))
-    result.note = f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs; a defaulted int argument"
+    out.save_tensors((torch.rand(3),), "check/inputs/warns.pt")
+    out.save_module(script(Warns()), "check/warns.scripted.pt")
+    result.artifacts.append(Artifact("check/warns.scripted.pt", "scripted", "check/inputs/warns.pt"))
+    result.note = (f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs; a defaulted int argument; "
+                   "a model that warns")
     return result
