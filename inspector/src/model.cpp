@@ -100,7 +100,7 @@ class ModelWarnings : public compat::WarningHandler {
 void routeModelWarnings(const std::string& path) {
   static ModelWarnings* handler = [] {
     auto* h = new ModelWarnings();  // lives as long as the process: c10 keeps the pointer
-    c10::Warning::set_warning_handler(h);
+    compat::setWarningHandler(h);
     return h;
   }();
   handler->setModel(path);

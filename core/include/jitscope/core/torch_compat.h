@@ -27,6 +27,16 @@ class WarningHandler : public c10::WarningHandler {
 #endif
 };
 
+/// c10's global warning handler: c10::WarningUtils on 2.x (where Warning is
+/// a class), the c10::Warning namespace on 1.13.
+inline void setWarningHandler(c10::WarningHandler* handler) {
+#if JITSCOPE_TORCH_AT_LEAST(2, 0)
+  c10::WarningUtils::set_warning_handler(handler);
+#else
+  c10::Warning::set_warning_handler(handler);
+#endif
+}
+
 /// "1.13.0", "2.11.0": the LibTorch this binary was built with.
 inline std::string torchVersion() {
   return std::to_string(TORCH_VERSION_MAJOR) + "." +
