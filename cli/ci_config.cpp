@@ -13,6 +13,7 @@
 #include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
+#include "jitscope/core/toml_depth.h"
 #include "jitscope/validators/target.h"
 
 namespace jitscope::cli {
@@ -202,6 +203,9 @@ CiConfig readCiConfig(const std::string& path) {
   }
   std::stringstream text;
   text << in.rdbuf();
+  if (const auto why = findExcessiveTomlNesting(text.str())) {
+    throw InputError(path, *why + "; flatten the configuration (docs/commands/ci.md)");
+  }
   toml::table root;
   try {
     root = toml::parse(text.str(), path);

@@ -183,7 +183,12 @@ int runReportingErrors(const std::vector<std::string>& args,
   } catch (const std::exception& e) {
     // LibTorch errors are translated at the inspector boundary; anything
     // reaching here is still about the model (exit 3), but say it plainly.
-    diagnostics.error(fmt::format("unexpected failure: {}", firstLine(e.what())));
+    const std::string& input = lastInput();
+    diagnostics.error(input.empty()
+                          ? fmt::format("unexpected failure: {}", firstLine(e.what()))
+                          : fmt::format("'{}': unexpected failure: {}; if the file is damaged, re-export it, "
+                                        "otherwise report it to jitscope with the file",
+                                        input, firstLine(e.what())));
     return toInt(ExitCode::kBadInput);
   }
 }

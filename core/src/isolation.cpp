@@ -175,7 +175,15 @@ void setTestOnlyFault(const std::string& kind) {
   g_test_fault = kind;
 }
 
+std::string& lastInputSlot() {
+  static std::string path;
+  return path;
+}
+
+const std::string& lastInput() { return lastInputSlot(); }
+
 void noteInput(const std::string& path) {
+  lastInputSlot() = path;
   if (!g_shared) return;
   const size_t n = std::min(path.size(), sizeof g_shared->input - 1);
   std::memcpy(g_shared->input, path.data(), n);

@@ -9,15 +9,18 @@
 
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/code_depth.h"
+#include "jitscope/inspector/pickle_scan.h"
 #include "jitscope/inspector/zip_directory.h"
 
 namespace jitscope {
 
 namespace {
 
-bool isCodeRecord(std::string_view name) {
-  return name.rfind("code/", 0) == 0 && name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0;
+bool endsWith(std::string_view name, std::string_view suffix) {
+  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+bool isCodeRecord(std::string_view name) { return name.rfind("code/", 0) == 0 && endsWith(name, ".py"); }
+bool isDebugRecord(std::string_view name) { return name.rfind("code/", 0) == 0 && endsWith(name, ".debug_pkl"); }
 
 // A record's bytes: stored ones through jitscope's zip reader (any format
 // version), a compressed one through LibTorch's reader.
@@ -51,26 +54,51 @@ class RecordBytes {
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> torch_reader_;
 };
 
-}  // namespace
-
-void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit) {
+// Visits the records below the archive's folder whose names `want` picks,
+// inflated (the gate has bounded their inflated size).
+void forEachRecord(const ArchiveInfo& archive, bool (*want)(std::string_view),
+                   const std::function<void(const std::string& entry, const std::string& name,
+                                            const std::string& bytes)>& visit) {
   RecordBytes records(archive);
   const std::string root = archive.prefix + "/";
   for (const auto& entry : records.zip().entries()) {
     if (entry.name.rfind(root, 0) != 0) continue;
     const std::string name = entry.name.substr(root.size());
-    if (!isCodeRecord(name)) continue;
-    const std::string bytes = records.read(entry, name);
+    if (!want(name)) continue;
+    visit(entry.name, name, records.read(entry, name));
+  }
+}
+
+}  // namespace
+
+void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(const CodeRecord&)>& visit) {
+  forEachRecord(archive, isCodeRecord, [&](const std::string& entry, const std::string& name,
+                                           const std::string& bytes) {
     // LibTorch's compiler (and its parser, which jitscope uses to read the
     // records) recurses on bracket nesting and operator chains and would
     // crash on a record deep enough: bound it before anything parses it.
     if (const auto why = findExcessiveDepth(bytes)) {
       throw InputError(archive.path, fmt::format("record '{}': {}; LibTorch's compiler would run out of stack on "
                                                  "it, so the file was crafted or generated badly; re-export the model",
-                                                 entry.name, *why));
+                                                 entry, *why));
     }
     visit(CodeRecord{name, bytes});
-  }
+  });
+}
+
+void checkDebugRecords(const ArchiveInfo& archive) {
+  forEachRecord(archive, isDebugRecord, [&](const std::string& entry, const std::string&, const std::string& bytes) {
+    try {
+      scanPickle(bytes);
+    } catch (const PickleRejected& e) {
+      const std::string why = e.what();
+      throw InputError(archive.path,
+                       fmt::format("record '{}': {}{}", entry, why,
+                                   why.find("re-export") == std::string::npos
+                                       ? "; the model's source ranges are damaged: re-export it"
+                                       : ""));
+    }
+  });
 }
 
 std::optional<std::string> readArchiveRecord(const ArchiveInfo& archive, const std::string& name) {

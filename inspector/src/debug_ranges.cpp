@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jitscope/inspector/code_records.h"
+#include "jitscope/inspector/pickle_scan.h"
 
 namespace jitscope {
 
@@ -110,7 +111,12 @@ const GeneratingSources::Records& GeneratingSources::recordsOf(const std::string
   if (!slot) {
     slot = std::make_unique<Records>();
     try {
-      if (const auto bytes = readArchiveRecord(archive_, record + ".debug_pkl")) *slot = unpickleRecords(*bytes);
+      if (const auto bytes = readArchiveRecord(archive_, record + ".debug_pkl")) {
+        // The gate's scan first: LibTorch's unpickler would recurse on a
+        // crafted nesting and crash (Note [Pickle nesting bound]).
+        scanPickle(*bytes);
+        *slot = unpickleRecords(*bytes);
+      }
     } catch (const std::exception&) {
       // Damaged debug info costs the Python line, nothing else.
       slot->entries.clear();

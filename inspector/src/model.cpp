@@ -10,13 +10,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "jitscope/core/atomic_file.h"
+#include "jitscope/core/diagnostics.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
+#include "jitscope/core/torch_compat.h"
 #include "jitscope/inspector/code_records.h"
 #include "jitscope/inspector/missing_operator.h"
 
@@ -68,14 +72,50 @@ std::string loadFailure(const std::string& message, const std::string& path) {
   return "cannot load TorchScript: " + firstLine(message);
 }
 
+// Note [The model's own warnings]
+// TorchScript's warnings.warn (aten::warn) and LibTorch's TORCH_WARN go to
+// c10's warning handler, whose default writes raw glog lines to stderr
+// ("WARNING: Logging before InitGoogleLogging() ...", then one per call).
+// Installed by the first loadModel, this handler turns each distinct
+// message into one note naming the model last loaded.
+class ModelWarnings : public compat::WarningHandler {
+ public:
+  void setModel(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    model_ = path;
+  }
+  void handle(const std::string& message) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string line = fmt::format("'{}': the model warns: {}", model_, firstLine(message));
+    if (!seen_.insert(line).second) return;
+    Diagnostics(stderr).note(line);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string model_;
+  std::set<std::string> seen_;
+};
+
+void routeModelWarnings(const std::string& path) {
+  static ModelWarnings* handler = [] {
+    auto* h = new ModelWarnings();  // lives as long as the process: c10 keeps the pointer
+    compat::setWarningHandler(h);
+    return h;
+  }();
+  handler->setModel(path);
+}
+
 }  // namespace
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
   LoadedModel model;
   try {
     noteInput(path);  // an isolated run reports a crash from here on against `path`
+    routeModelWarnings(path);
     model.archive = inspectArchive(path);
     forEachCodeRecord(model.archive, [](const CodeRecord&) {});  // bounds their depth before the compiler
+    checkDebugRecords(model.archive);
     model.module = std::make_shared<torch::jit::Module>(
         tensors == TensorData::kSkip
             ? torch::jit::load(std::make_shared<SkipTensorData>(model.archive),

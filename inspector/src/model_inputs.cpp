@@ -278,6 +278,7 @@ InputSet readInputFile(const std::string& path, const torch::jit::Module& module
   }
   const size_t count = schema.arguments().size() - 1;
   std::vector<IValue> args;
+  size_t given = 0;  // set below for a dict; otherwise what the file holds
   // One argument whose own type is the container: the value is that argument.
   if (count >= 1 && (value.isTuple() || value.isList() || value.isGenericDict()) &&
       schema.arguments()[1].type()->kind() != c10::TypeKind::TensorType &&
@@ -305,6 +306,7 @@ InputSet readInputFile(const std::string& path, const torch::jit::Module& module
       const auto& arg = schema.arguments()[i];
       if (dict.contains(arg.name())) {
         args.push_back(dict.at(arg.name()));
+        given = i;
       } else if (arg.default_value()) {
         args.push_back(*arg.default_value());
       } else {
@@ -315,11 +317,22 @@ InputSet readInputFile(const std::string& path, const torch::jit::Module& module
   } else {
     args.push_back(value);
   }
+  if (!value.isGenericDict() || args.size() == 1) given = std::max(given, args.size());
   completeWithDefaults(args, schema, method, path);
   for (size_t i = 0; i < args.size(); ++i) args[i] = retype(args[i], schema.arguments()[i + 1].type());
   checkInputs(args, module, method, path);
   const auto slash = path.rfind('/');
-  return {slash == std::string::npos ? path : path.substr(slash + 1), std::move(args)};
+  return {slash == std::string::npos ? path : path.substr(slash + 1), std::move(args), given};
+}
+
+std::vector<IValue> inputsFor(const InputSet& inputs, const torch::jit::Module& module, const std::string& method) {
+  const auto& schema = schemaOf(module, method);
+  std::vector<IValue> args(inputs.args.begin(),
+                           inputs.args.begin() + static_cast<std::ptrdiff_t>(std::min(inputs.given, inputs.args.size())));
+  completeWithDefaults(args, schema, method, inputs.label);
+  for (size_t i = 0; i < args.size(); ++i) args[i] = retype(args[i], schema.arguments()[i + 1].type());
+  checkInputs(args, module, method, inputs.label);
+  return args;
 }
 
 ShapeSpec parseShapeSpec(const std::string& text) {
@@ -420,9 +433,11 @@ InputSet generateInputs(const std::vector<ShapeSpec>& specs, const torch::jit::M
     slots[index] = make(spec);
   }
   std::vector<IValue> args;
+  size_t given = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
     if (slots[i]) {
       args.push_back(*slots[i]);
+      given = i + 1;
     } else if (schema.arguments()[i + 1].default_value()) {
       args.push_back(*schema.arguments()[i + 1].default_value());
     } else {
@@ -431,7 +446,7 @@ InputSet generateInputs(const std::vector<ShapeSpec>& specs, const torch::jit::M
     }
   }
   checkInputs(args, module, method, label);
-  return {label, std::move(args)};
+  return {label, std::move(args), given};
 }
 
 }  // namespace jitscope

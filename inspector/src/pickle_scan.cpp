@@ -15,22 +15,29 @@
 namespace jitscope {
 namespace {
 
-// The subset of pickle values the scan keeps. Only tuples hold children
+// The subset of pickle values the scan keeps. Only tuples hold their items
 // (persistent ids and tensor arguments are tuples); lists, dicts and objects
-// are opaque, so a hostile pickle cannot build deep structures through them.
+// are opaque. Every container (tuple, list, dict, object, REDUCE result) has
+// a node in the scanner's nesting graph, so its depth is known however it
+// was built.
 struct Value {
   enum class Kind { kNone, kBool, kInt, kFloat, kStr, kTuple, kOpaque, kGlobal, kStorage, kTensor };
   Kind kind = Kind::kNone;
   int64_t number = 0;  ///< kInt value, kStorage index
   std::string text;    ///< kStr contents, kGlobal "module.name"
   std::vector<std::shared_ptr<const Value>> items;  ///< kTuple
-  int depth = 1;
+  int64_t node = -1;   ///< containers: index into Scanner::nodes_
 };
 using ValuePtr = std::shared_ptr<const Value>;
 
-// Tuples nest only as deep as TorchScript's own data does (a few levels);
-// the limit keeps destruction and formatting from recursing without bound.
-constexpr int kMaxDepth = 64;
+// Note [Pickle nesting bound]
+// LibTorch's Unpickler builds nested lists, dicts, tuples and objects
+// iteratively, but the IValues it builds are destroyed, copied, printed and
+// type-checked recursively: a 4 MB data.pkl, constants.pkl or .debug_pkl of
+// lists nested 200,000 deep ends jitscope with SIGSEGV. TorchScript writes
+// one object and one dict per module level plus a few for each attribute,
+// so real archives stay far below this bound (ResNet18: 9).
+constexpr int kMaxNesting = 1000;
 constexpr size_t kMaxRank = 64;
 constexpr size_t kMaxGlobalLine = 512;
 
@@ -164,14 +171,57 @@ class Scanner {
     stack_.resize(mark);
     return items;
   }
-  void pushTuple(std::vector<ValuePtr> items) {
+  // --- nesting ---------------------------------------------------------------
+  // A list or dict can grow after it was put inside another (APPEND through
+  // a memo reference), so a container's depth is kept in a graph of nodes
+  // with parent edges and raised along them; a cycle raises it past the
+  // bound. Each node's depth only grows and stops at the bound, so the work
+  // is at most kMaxNesting per edge.
+  struct Node {
+    int depth = 1;
+    std::vector<size_t> parents;
+  };
+  std::shared_ptr<Value> container(Value::Kind kind) {
     auto v = std::make_shared<Value>();
-    v->kind = Value::Kind::kTuple;
-    for (const auto& item : items) v->depth = std::max(v->depth, item->depth + 1);
-    if (v->depth > kMaxDepth) fail(fmt::format("pickle nests tuples deeper than {} levels", kMaxDepth));
-    v->items = std::move(items);
-    push(std::move(v));
+    v->kind = kind;
+    v->node = static_cast<int64_t>(nodes_.size());
+    nodes_.emplace_back();
+    return v;
   }
+  int depthOf(const ValuePtr& v) const { return v->node < 0 ? 1 : nodes_[static_cast<size_t>(v->node)].depth; }
+  // `child` is now inside `parent` (no-op when parent is not a container).
+  void contain(const ValuePtr& parent, const ValuePtr& child, size_t at) {
+    if (parent->node < 0) return;
+    const auto p = static_cast<size_t>(parent->node);
+    if (child->node >= 0) nodes_[static_cast<size_t>(child->node)].parents.push_back(p);
+    std::vector<std::pair<size_t, int>> work{{p, depthOf(child) + 1}};
+    while (!work.empty()) {
+      const auto [n, depth] = work.back();
+      work.pop_back();
+      if (nodes_[n].depth >= depth) continue;
+      if (depth > kMaxNesting) {
+        fail(fmt::format("pickle nests lists, dicts, tuples or objects more than {} levels deep (or inside "
+                         "themselves) at byte {}, which LibTorch would recurse into until its stack overflows; "
+                         "the file was crafted or damaged, re-export it",
+                         kMaxNesting, at));
+      }
+      nodes_[n].depth = depth;
+      for (const size_t q : nodes_[n].parents) work.emplace_back(q, depth + 1);
+    }
+  }
+  // Stack top, the container an APPEND, SETITEM or BUILD adds to.
+  const ValuePtr& target(size_t at) {
+    if (stack_.size() <= floor()) fail(fmt::format("malformed pickle: stack underflow at byte {}", at));
+    return stack_.back();
+  }
+  void pushContainer(Value::Kind kind, const std::vector<ValuePtr>& items, size_t at) {
+    auto v = container(kind);
+    if (kind == Value::Kind::kTuple) v->items = items;
+    ValuePtr done = v;
+    for (const auto& item : items) contain(done, item, at);
+    push(std::move(done));
+  }
+  void pushTuple(std::vector<ValuePtr> items, size_t at) { pushContainer(Value::Kind::kTuple, items, at); }
   void memoPut(uint64_t index, size_t at) {
     if (stack_.empty()) fail(fmt::format("malformed pickle: memo store of an empty stack at byte {}", at));
     // Writers number memo entries from 0, one per BINPUT of at least two
@@ -330,7 +380,7 @@ class Scanner {
     if (callable->text == "torch._utils._rebuild_tensor_v2" || callable->text == "torch._utils._rebuild_qtensor") {
       push(rebuildTensor(args, at));
     } else {
-      push(make(Value::Kind::kOpaque));
+      pushContainer(Value::Kind::kOpaque, {args}, at);
     }
   }
 
@@ -365,22 +415,36 @@ class Scanner {
       case 0x94: memoPut(memo_.size(), at); return false;  // MEMOIZE
       case 'h': memoGet(le(1), at); return false;  // BINGET
       case 'j': memoGet(le(4), at); return false;  // LONG_BINGET
-      case ')': pushTuple({}); return false;        // EMPTY_TUPLE
-      case 't': pushTuple(popToMark(at)); return false;  // TUPLE
+      case ')': pushTuple({}, at); return false;        // EMPTY_TUPLE
+      case 't': pushTuple(popToMark(at), at); return false;  // TUPLE
       case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
         const size_t n = op - 0x84u;
         std::vector<ValuePtr> items(n);
         for (size_t i = n; i-- > 0;) items[i] = pop(at);
-        pushTuple(std::move(items));
+        pushTuple(std::move(items), at);
         return false;
       }
-      case ']': case '}': push(make(K::kOpaque)); return false;  // EMPTY_LIST, EMPTY_DICT
-      case 'l': case 'd': popToMark(at); push(make(K::kOpaque)); return false;  // LIST, DICT
-      case 'a': pop(at); return false;          // APPEND
-      case 'e': popToMark(at); return false;    // APPENDS
-      case 's': pop(at); pop(at); return false; // SETITEM
-      case 'u': popToMark(at); return false;    // SETITEMS
-      case 'b': pop(at); return false;          // BUILD: the state; the object stays
+      case ']': case '}': push(container(K::kOpaque)); return false;  // EMPTY_LIST, EMPTY_DICT
+      case 'l': case 'd': pushContainer(K::kOpaque, popToMark(at), at); return false;  // LIST, DICT
+      case 'a': case 'b': {  // APPEND; BUILD (the state goes into the object, which stays)
+        const ValuePtr item = pop(at);
+        contain(target(at), item, at);
+        return false;
+      }
+      case 's': {  // SETITEM
+        const ValuePtr value = pop(at);
+        const ValuePtr key = pop(at);
+        const ValuePtr& dict = target(at);
+        contain(dict, key, at);
+        contain(dict, value, at);
+        return false;
+      }
+      case 'e': case 'u': {  // APPENDS, SETITEMS
+        const std::vector<ValuePtr> items = popToMark(at);
+        const ValuePtr& into = target(at);
+        for (const auto& item : items) contain(into, item, at);
+        return false;
+      }
       case 'N': push(make(K::kNone)); return false;
       case 0x88: case 0x89: push(make(K::kBool)); return false;  // NEWTRUE, NEWFALSE
       case 'J': push(makeInt(static_cast<int32_t>(static_cast<uint32_t>(le(4))))); return false;  // BININT
@@ -405,10 +469,10 @@ class Scanner {
       case 'Q': persistentId(pop(at), at); return false;     // BINPERSID
       case 'R': reduce(at); return false;                    // REDUCE
       case 0x81: {                                            // NEWOBJ
-        pop(at);
+        const ValuePtr args = pop(at);
         const ValuePtr cls = pop(at);
         if (cls->kind != K::kGlobal) fail(fmt::format("malformed pickle: NEWOBJ at byte {} of a non-class", at));
-        push(make(K::kOpaque));
+        pushContainer(K::kOpaque, {args}, at);
         return false;
       }
       default:
@@ -421,6 +485,7 @@ class Scanner {
   std::vector<ValuePtr> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, ValuePtr> memo_;
+  std::vector<Node> nodes_;
   std::map<std::string, size_t> by_key_;
   PickleSummary summary_;
 };

@@ -11,13 +11,14 @@ with dict inputs and dict outputs, each with inputs and expected outputs.
   copy with one element perturbed.
 """
 
+import warnings
 from typing import Dict
 
 import torch
 import torchvision
 from torch import nn
 
-from .output import Artifact, GroupResult, OutDir, script, seed_everything
+from .output import Artifact, GroupResult, OutDir, script, seed_everything, trace
 
 PERTURBED_MODULE = "layer3.0.conv2"
 
@@ -30,6 +31,27 @@ class DictIO(nn.Module):
     def forward(self, x: torch.Tensor, scale: torch.Tensor) -> Dict[str, torch.Tensor]:
         logits = self.proj(x) * scale
         return {"logits": logits, "probs": torch.softmax(logits, dim=-1)}
+
+
+class DefaultedFlow(nn.Module):
+    """RAFT's shape of forward (torchvision raft.py: `num_flow_updates: int =
+    12`): the trace takes (a, b), the scripted export (a, b, n=12); an inputs
+    file of two tensors must fit both (issue 18)."""
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor, num_flow_updates: int = 12) -> torch.Tensor:
+        out = a - b
+        for _ in range(num_flow_updates):
+            out = out * 0.5 + a
+        return out
+
+
+class Warns(nn.Module):
+    """Calls warnings.warn in scripted code (aten::warn), as torchvision's
+    and torchaudio's models do for deprecated arguments (issue 18)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        warnings.warn("the 'x' argument is deprecated; pass 'inputs'")
+        return x + 1
 
 
 def _perturbed_copy(outputs):
@@ -73,5 +95,17 @@ def build(out: OutDir) -> GroupResult:
     out.save_tensors(_perturbed_copy(dict_expected), "check/expected/dict_io.perturbed.pt")
     out.save_module(script(dict_model), "check/dict_io.scripted.pt")
     result.artifacts.append(Artifact("check/dict_io.scripted.pt", "scripted", "check/inputs/dict_io.pt"))
-    result.note = f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs"
+
+    flow = DefaultedFlow().eval()
+    flow_inputs = (torch.rand(1, 2, 4, 4), torch.rand(1, 2, 4, 4))
+    out.save_tensors(flow_inputs, "check/inputs/defaulted_flow.pt")
+    out.save_module(script(flow), "check/defaulted_flow.scripted.pt")
+    out.save_module(trace(flow, flow_inputs), "check/defaulted_flow.traced.pt")
+    for kind in ("scripted", "traced"):
+        result.artifacts.append(Artifact(f"check/defaulted_flow.{kind}.pt", kind, "check/inputs/defaulted_flow.pt"))
+    out.save_tensors((torch.rand(3),), "check/inputs/warns.pt")
+    out.save_module(script(Warns()), "check/warns.scripted.pt")
+    result.artifacts.append(Artifact("check/warns.scripted.pt", "scripted", "check/inputs/warns.pt"))
+    result.note = (f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs; a defaulted int argument; "
+                   "a model that warns")
     return result

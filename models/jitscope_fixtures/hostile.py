@@ -277,6 +277,31 @@ def build(out: OutDir) -> GroupResult:
     add("constants_os_system.pt",
         _zip(_edit(records, "/constants.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
         f"constants.pkl calls os.system to create {MARKER}")
+    # Issue 18: nesting that LibTorch recurses on (its IValue destructor,
+    # its compiler), each deep enough to end an unbounded jitscope with
+    # SIGSEGV; refused by the bounds in pickle_scan.cpp and code_depth.h.
+    deep = 300_000  # 100,000 is not yet enough to crash LibTorch 1.13
+    nested_lists = b"\x80\x02" + b"](" * deep + b"e" * deep + b"."
+    add("deep_lists_data_pkl.pt", _zip(_edit(records, "/data.pkl", lambda d: nested_lists)),
+        f"data.pkl is a list nested {deep} deep")
+    add("deep_dicts_constants_pkl.pt",
+        _zip(_edit(records, "/constants.pkl",
+                   lambda d: b"\x80\x02(" + b"}(K\x00" * deep + b"N" + b"u" * deep + b"t.")),
+        f"constants.pkl holds a dict nested {deep} deep")
+    debug_record = "__torch__/jitscope_fixtures/classic.py.debug_pkl"
+    add("deep_debug_pkl.pt", _zip(_edit(records, debug_record, lambda d: nested_lists)),
+        f"a .debug_pkl record is a list nested {deep} deep")
+    add("damaged_debug_pkl.pt", _zip(_edit(records, debug_record, lambda d: d[:2] + b"a" * 64)),
+        "a .debug_pkl record cut after its header and filled with APPEND opcodes")
+    code_record = "__torch__/jitscope_fixtures/classic.py"
+    add("deep_code_nesting.pt",
+        _zip(_edit(records, code_record,
+                   lambda d: b"def forward(self, x):\n    return " + b"(" * deep + b"x" + b")" * deep + b"\n")),
+        f"the model's code nests brackets {deep} deep")
+    add("long_code_chain.pt",
+        _zip(_edit(records, code_record,
+                   lambda d: b"def forward(self, x):\n    return x" + b" + x" * deep + b"\n")),
+        f"the model's code chains {deep} additions in one expression")
     add("version_high.pt", _zip(_edit(records, "/version", lambda d: b"999\n")), "format version 999")
     add("version_garbage.pt", _zip(_edit(records, "/version", lambda d: b"x1\n")), "version record not a number")
     add("deflated_data_pkl.pt",

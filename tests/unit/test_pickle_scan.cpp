@@ -118,9 +118,40 @@ TEST(PickleScan, RefusesMalformedPickles) {
   // made the refusal two lines; rejection() checks it is one.
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "0\n1", 4))).find("storage key '0\\x0a1'"),
             std::string::npos);
-  std::string deep = "\x80\x02)";
-  for (int i = 0; i < 100; ++i) deep += "\x85";
-  EXPECT_NE(rejection(deep + ".").find("deeper than 64"), std::string::npos);
+}
+
+// Issue 18: LibTorch destroys and copies the IValues it unpickles
+// recursively, so nesting past the bound (kMaxNesting, 1000) ended jitscope
+// with SIGSEGV; every way of nesting is refused, and what TorchScript writes
+// passes.
+TEST(PickleScan, RefusesNestingDeeperThanTheBoundHoweverItIsBuilt) {
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  const std::string bound = "more than 1000 levels deep";
+  // Tuples (TUPLE1), lists (APPENDS), dicts (SETITEMS), objects (BUILD).
+  EXPECT_NE(rejection(pickle(")" + repeat("\x85", 1000))).find(bound), std::string::npos);
+  EXPECT_EQ(rejection(pickle(")" + repeat("\x85", 998))), "accepted");
+  EXPECT_NE(rejection(pickle(repeat("](", 1001) + repeat("e", 1001))).find(bound), std::string::npos);
+  EXPECT_EQ(rejection(pickle(repeat("](", 999) + repeat("e", 999))), "accepted");
+  EXPECT_NE(rejection(pickle(repeat("}(N", 1001) + repeat("u", 1001))).find(bound), std::string::npos);
+  EXPECT_NE(rejection(pickle(repeat(global("__torch__.m", "M") + ")\x81", 1001) + repeat("b", 1000)))
+                .find(bound),
+            std::string::npos);
+  // A list grown through a memo reference after it was put in its parent:
+  // A=[B], then B=[C], C=[D], ... each level costs a few bytes.
+  using namespace std::string_literals;  // the opcodes hold NUL bytes
+  std::string grown = "]q\x00"s;  // A, memo 0
+  for (int i = 0; i < 1100; ++i) {
+    grown += "j" + std::string(reinterpret_cast<const char*>(&i), 4);  // get level i (LONG_BINGET, little-endian)
+    const int next = i + 1;
+    grown += "]r" + std::string(reinterpret_cast<const char*>(&next), 4) + "a0";  // append a new list, memo it
+  }
+  EXPECT_NE(rejection(pickle(grown)).find(bound), std::string::npos);
+  // A list inside itself.
+  EXPECT_NE(rejection(pickle("]q\x00h\x00"s + "a")).find("inside themselves"), std::string::npos);
 }
 
 }  // namespace

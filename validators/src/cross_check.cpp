@@ -189,8 +189,13 @@ CheckReport crossCheck(const CheckOptions& options) {
   for (size_t i = 0; !options.shapes.empty() && i < options.generated_sets; ++i) {
     sets.push_back(generateInputs(options.shapes, *actual.model.module, options.method, options.seed + i));
   }
-  if (expected && !options.against.empty()) {
-    for (const auto& set : sets) checkInputs(set.args, *expected->model.module, options.method, set.label);
+  // The other export's arguments: the same given ones, its own defaults
+  // (a scripted forward(a, b, int n=12) against its trace forward(a, b)).
+  std::vector<std::vector<IValue>> expected_sets;
+  for (const auto& set : sets) {
+    expected_sets.push_back(expected && !options.against.empty()
+                                ? inputsFor(set, *expected->model.module, options.method)
+                                : set.args);
   }
   std::vector<IValue> expected_values;
   if (has_expected) {
@@ -230,7 +235,7 @@ CheckReport crossCheck(const CheckOptions& options) {
     InputSetResult result;
     result.label = sets[s].label;
     const auto actual_args = actual.adapt(sets[s].args);
-    const auto expected_args = expected ? expected->adapt(sets[s].args) : std::vector<IValue>{};
+    const auto expected_args = expected ? expected->adapt(expected_sets[s]) : std::vector<IValue>{};
     phase = Clock::now();
     const Side::Attempt actual_run = actual.attempt(options.method, actual_args);
     const Side::Attempt expected_run = expected ? expected->attempt(options.method, expected_args)
@@ -291,7 +296,7 @@ CheckReport crossCheck(const CheckOptions& options) {
       }
       try {
         result.localize = localizeDivergence(*actual_probe, actual.adapt(sets[s].args), *expected_probe,
-                                             expected->adapt(sets[s].args), compare);
+                                             expected->adapt(expected_sets[s]), compare);
       } catch (const c10::Error& e) {
         throw InputError(options.model, "--localize: the instrumented graph fails: " +
                                             lastLine(e.what_without_backtrace()));

@@ -1,5 +1,6 @@
 #include "jitscope/validators/pass_check.h"
 
+#include <ATen/Context.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/api/module.h>
@@ -21,6 +22,10 @@ using torch::jit::Module;
 // every check copies forward's current graph into a new GraphFunction.
 IValue runForward(const Module& module, const std::vector<IValue>& args, const std::string& path) {
   at::NoGradGuard no_grad;
+  // Every run under the same seed, so a model with random ops in eval
+  // (dropout left on) compares equal with itself (Note [Seeded outputs] in
+  // snapshot.cpp).
+  at::manual_seed(0);
   torch::jit::GraphFunction function("jitscope_check", module.get_method("forward").graph()->copy(), nullptr);
   torch::jit::Stack stack;
   stack.emplace_back(module._ivalue());

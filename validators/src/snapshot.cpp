@@ -240,13 +240,39 @@ Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const S
       for (const auto& leaf : leaves) digests += leaf.digest;
     }
     snapshot.inputs_digest = c10::sha1(digests).str();
-    c10::IValue result;
-    try {
-      c10::NoGradGuard no_grad;
-      std::vector<c10::IValue> args = inputs.args;
-      result = module.get_method("forward")(std::move(args));
-    } catch (const c10::Error& e) {
-      throw InputError(path, "forward failed on '" + options.inputs + "': " + firstLine(e.what_without_backtrace()));
+    // Note [Seeded outputs]
+    // A model with random ops in eval (dropout left on, as Tacotron2's
+    // prenet does) gives other outputs on every run, so its outputs would
+    // "change" in every diff. Every run here is under manual_seed(kSeed);
+    // a second seeded run tells reproducible outputs from ones that are not
+    // (the digests differ), and a run under another seed tells whether they
+    // depend on the generator at all.
+    constexpr uint64_t kSeed = 0;
+    auto run = [&](uint64_t seed) {
+      c10::IValue result;
+      try {
+        c10::NoGradGuard no_grad;
+        at::manual_seed(seed);
+        std::vector<c10::IValue> args = inputs.args;
+        result = module.get_method("forward")(std::move(args));
+      } catch (const c10::Error& e) {
+        throw InputError(path, "forward failed on '" + options.inputs + "': " + firstLine(e.what_without_backtrace()));
+      }
+      return result;
+    };
+    const auto digestOf = [&](const c10::IValue& value) {
+      std::vector<TensorRecord> leaves;
+      recordOutput(value, "output", 0, leaves);
+      std::string all;
+      for (const auto& leaf : leaves) all += leaf.digest;
+      return all;
+    };
+    const c10::IValue result = run(kSeed);
+    const std::string first = digestOf(result);
+    if (digestOf(run(kSeed)) != first) {
+      snapshot.outputs_rng = "unreproducible";
+    } else if (digestOf(run(kSeed + 1)) != first) {
+      snapshot.outputs_rng = "seeded";
     }
     recordOutput(result, "output", options.max_values, snapshot.outputs);
   }

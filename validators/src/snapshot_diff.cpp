@@ -179,6 +179,18 @@ void diffOutputs(const Snapshot& a, const Snapshot& b, const DiffOptions& option
     diff.notes.push_back(fmt::format("outputs not compared: recorded on different inputs ('{}' and '{}')", a.inputs, b.inputs));
     return;
   }
+  // Note [Seeded outputs] in snapshot.cpp.
+  if (a.outputs_rng == "unreproducible" || b.outputs_rng == "unreproducible") {
+    diff.notes.push_back(fmt::format("outputs not compared: {}'s outputs differ between two runs under the same "
+                                     "seed (non-deterministic ops); compare them with `jitscope check` and a "
+                                     "tolerance",
+                                     a.outputs_rng == "unreproducible" ? "OLD" : "NEW"));
+    return;
+  }
+  if (a.outputs_rng == "seeded" || b.outputs_rng == "seeded") {
+    diff.notes.push_back("outputs depend on the random generator (random ops or dropout in eval); both were "
+                         "recorded under manual_seed(0)");
+  }
   const auto name = [](const TensorRecord& t) { return t.name; };
   const auto old_out = byName(a.outputs, name);
   const auto new_out = byName(b.outputs, name);

@@ -77,7 +77,10 @@ std::string snapshotToJson(const Snapshot& s) {
                    {"devices", devices},
                    {"findings", findings},
                    {"inputs", s.inputs.empty() ? ordered_json(nullptr)
-                                               : ordered_json{{"file", s.inputs}, {"digest", s.inputs_digest}}},
+                                               : ordered_json{{"file", s.inputs},
+                                                              {"digest", s.inputs_digest},
+                                                              {"rng", s.outputs_rng.empty() ? ordered_json(nullptr)
+                                                                                           : ordered_json(s.outputs_rng)}}},
                    {"outputs", outputs}};
   return out.dump(1) + "\n";
 }
@@ -125,6 +128,8 @@ Snapshot snapshotFromJson(const std::string& text, const std::string& path) {
     if (j.at("inputs").is_object()) {
       s.inputs = j.at("inputs").at("file").get<std::string>();
       s.inputs_digest = j.at("inputs").at("digest").get<std::string>();
+      const auto rng = j.at("inputs").find("rng");  // absent in snapshots taken before it was recorded
+      if (rng != j.at("inputs").end() && rng->is_string()) s.outputs_rng = rng->get<std::string>();
     }
     for (const auto& o : j.at("outputs")) s.outputs.push_back(tensorFrom(o, true));
     return s;

@@ -50,10 +50,13 @@ std::string formatSize(uint64_t bytes);
 int runIsolated(const IsolationLimits& limits, const std::function<int()>& body);
 
 /// Loaders call this before opening `path`, and inputLoaded() once it is
-/// in memory: a crash is then reported against the right file and phase.
-/// No-ops outside an isolated child.
+/// in memory: a crash is then reported against the right file and phase
+/// (outside an isolated child, only lastInput() is kept).
 void noteInput(const std::string& path);
 void inputLoaded();
+/// The path last given to noteInput (in any process), "" before the first:
+/// names the file in an error nothing else translated.
+const std::string& lastInput();
 
 /// Inside an isolated child with a memory limit: "exceeded --max-memory
 /// 4 GiB"; otherwise "ran out of memory". For reporting std::bad_alloc.

@@ -31,4 +31,10 @@ void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(cons
 /// has no such record. Throws InputError as forEachCodeRecord does.
 std::optional<std::string> readArchiveRecord(const ArchiveInfo& archive, const std::string& name);
 
+/// Scans every code/*.debug_pkl (the source ranges torch::jit::load and
+/// later source lookups unpickle) with the archive gate's pickle scan;
+/// throws InputError naming the record when one is malformed or nests past
+/// the bound (Note [Pickle nesting bound] in pickle_scan.cpp).
+void checkDebugRecords(const ArchiveInfo& archive);
+
 }  // namespace jitscope

@@ -25,6 +25,10 @@ namespace jitscope {
 struct InputSet {
   std::string label;  ///< the file name, or "generated (seed 0)"
   std::vector<c10::IValue> args;
+  /// How many leading args the file or the specs gave (all, unless said);
+  /// the rest are the method's defaults, which inputsFor replaces with
+  /// another method's own.
+  size_t given = SIZE_MAX;
 };
 
 /// Reads `path` (a tensor, a tuple or list of arguments, or a dict keyed by
@@ -53,6 +57,13 @@ ShapeSpec parseShapeSpec(const std::string& text);
 /// order), reproducible for a given `seed`, checked like readInputFile.
 InputSet generateInputs(const std::vector<ShapeSpec>& specs, const torch::jit::Module& module,
                         const std::string& method, uint64_t seed);
+
+/// The arguments of `inputs` for another module's `method` (check
+/// --against, audit --reference): the ones the file gave, then that
+/// method's own defaults (a scripted `forward(a, b, int n=12)` beside its
+/// trace `forward(a, b)`), checked like readInputFile.
+std::vector<c10::IValue> inputsFor(const InputSet& inputs, const torch::jit::Module& module,
+                                   const std::string& method);
 
 /// Throws InputError (with `label` as the path) when `args` do not fit
 /// `module.method`: count, schema types, and the dtype/rank that the ops

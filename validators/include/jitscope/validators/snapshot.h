@@ -79,6 +79,12 @@ struct Snapshot {
   std::vector<FindingRecord> findings;
   std::string inputs;         ///< base name of the --inputs file; "" when none
   std::string inputs_digest;  ///< SHA-1 over the input tensors
+  /// How the outputs depend on the random generator (dropout left on,
+  /// torch.rand in eval): "" not at all; "seeded": they change with the
+  /// seed and were recorded under manual_seed(0), as every snapshot and diff
+  /// runs; "unreproducible": two runs under the same seed differed, so
+  /// diff does not compare them.
+  std::string outputs_rng;
   std::vector<TensorRecord> outputs;
 };
 
