@@ -37,6 +37,7 @@
 #include "jitscope/report/ci_render.h"
 #include "jitscope/report/html_report.h"
 #include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/code_records.h"
 #include "jitscope/inspector/debug_ranges.h"
 #include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/ci_result.h"
@@ -45,6 +46,7 @@
 #include "jitscope/validators/compat.h"
 #include "jitscope/validators/target.h"
 #include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/code_records.h"
 #include "jitscope/inspector/debug_ranges.h"
 #include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/snapshot.h"
@@ -146,6 +148,7 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
 CiStep targetStep(const CiModelConfig& config) {
   const TargetProfile target = withLoadedLibraries(loadTarget(config.target.target));
   const ArchiveInfo archive = inspectArchive(config.path, FormatVersion::kAnyVersion);
+  checkDebugRecords(archive);  // as loadModel does: a crafted .debug_pkl is invalid input
   GeneratingSources python_lines(archive);
   const CompatReport report =
       checkCompat(readRequirements(archive), target, CompatOptions{config.target.device}, &python_lines);

@@ -6,6 +6,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/code_records.h"
 #include "jitscope/inspector/debug_ranges.h"
 #include "jitscope/inspector/requirements.h"
 #include "jitscope/report/compat_render.h"
@@ -47,6 +48,7 @@ int runCompat(CommandContext& ctx) {
 
   const TargetProfile target = withLoadedLibraries(loadTarget(target_name));
   const ArchiveInfo archive = inspectArchive(model_path, FormatVersion::kAnyVersion);
+  checkDebugRecords(archive);  // as loadModel does: a crafted .debug_pkl is invalid input
   GeneratingSources python_lines(archive);
   const CompatReport report =
       checkCompat(readRequirements(archive), target, CompatOptions{device}, &python_lines);
