@@ -37,8 +37,6 @@
 #include "jitscope/report/ci_render.h"
 #include "jitscope/report/html_report.h"
 #include "jitscope/inspector/archive.h"
-#include "jitscope/inspector/code_records.h"
-#include "jitscope/inspector/debug_ranges.h"
 #include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/ci_result.h"
 #include "jitscope/validators/compat.h"
@@ -46,8 +44,6 @@
 #include "jitscope/validators/compat.h"
 #include "jitscope/validators/target.h"
 #include "jitscope/inspector/archive.h"
-#include "jitscope/inspector/code_records.h"
-#include "jitscope/inspector/debug_ranges.h"
 #include "jitscope/inspector/requirements.h"
 #include "jitscope/validators/snapshot.h"
 #include "jitscope/validators/snapshot_diff.h"
@@ -146,12 +142,7 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
 // It reads the archive without loading it: a model that does not load here
 // (saved by a newer PyTorch) is still checked against its target.
 CiStep targetStep(const CiModelConfig& config) {
-  const TargetProfile target = withLoadedLibraries(loadTarget(config.target.target));
-  const ArchiveInfo archive = inspectArchive(config.path, FormatVersion::kAnyVersion);
-  checkDebugRecords(archive);  // as loadModel does: a crafted .debug_pkl is invalid input
-  GeneratingSources python_lines(archive);
-  const CompatReport report =
-      checkCompat(readRequirements(archive), target, CompatOptions{config.target.device}, &python_lines);
+  const CompatReport report = checkModelFile(config.path, config.target.target, CompatOptions{config.target.device});
   CiStep step;
   step.name = "target";
   step.status = report.ok() ? CiStatus::kPass : CiStatus::kFail;

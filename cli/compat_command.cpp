@@ -5,14 +5,9 @@
 #include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/archive.h"
-#include "jitscope/inspector/code_records.h"
-#include "jitscope/inspector/debug_ranges.h"
-#include "jitscope/inspector/requirements.h"
 #include "jitscope/report/compat_render.h"
 #include "jitscope/report/output_format.h"
 #include "jitscope/validators/compat.h"
-#include "jitscope/validators/target.h"
 
 namespace jitscope::cli {
 
@@ -46,12 +41,7 @@ int runCompat(CommandContext& ctx) {
     throw UsageError("unknown --device '" + device + "'; use cpu or cuda");
   }
 
-  const TargetProfile target = withLoadedLibraries(loadTarget(target_name));
-  const ArchiveInfo archive = inspectArchive(model_path, FormatVersion::kAnyVersion);
-  checkDebugRecords(archive);  // as loadModel does: a crafted .debug_pkl is invalid input
-  GeneratingSources python_lines(archive);
-  const CompatReport report =
-      checkCompat(readRequirements(archive), target, CompatOptions{device}, &python_lines);
+  const CompatReport report = checkModelFile(model_path, target_name, CompatOptions{device});
   switch (format) {
     case OutputFormat::kText: writeOutput(renderCompatText(report)); break;
     case OutputFormat::kJson: writeOutput(renderCompatJson(report)); break;

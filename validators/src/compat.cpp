@@ -11,6 +11,8 @@
 #include <fmt/ranges.h>
 
 #include "jitscope/core/operator_library.h"
+#include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/code_records.h"
 #include "jitscope/inspector/missing_operator.h"
 
 namespace jitscope {
@@ -421,6 +423,15 @@ CompatReport checkCompat(const ModelRequirements& needs, const TargetProfile& ta
     }
   }
   return report;
+}
+
+CompatReport checkModelFile(const std::string& model_path, const std::string& target_name,
+                            const CompatOptions& options) {
+  const TargetProfile target = withLoadedLibraries(loadTarget(target_name));
+  const ArchiveInfo archive = inspectArchive(model_path, FormatVersion::kAnyVersion);
+  checkDebugRecords(archive);  // as loadModel does: a crafted .debug_pkl is invalid input
+  GeneratingSources python_lines(archive);
+  return checkCompat(readRequirements(archive), target, options, &python_lines);
 }
 
 TargetProfile withLoadedLibraries(TargetProfile target) {

@@ -79,6 +79,14 @@ struct CompatReport {
 CompatReport checkCompat(const ModelRequirements& needs, const TargetProfile& target,
                          const CompatOptions& options, GeneratingSources* python_lines = nullptr);
 
+/// What `jitscope compat` and ci's [model.target] run: the target read by
+/// loadTarget plus the --load-library libraries, the model file read without
+/// loading it (its .debug_pkl records checked as loadModel checks them),
+/// checked with the Python lines from its debug info. Throws InputError for
+/// an unreadable model or target, UsageError for an unknown target name.
+CompatReport checkModelFile(const std::string& model_path, const std::string& target_name,
+                            const CompatOptions& options);
+
 /// `target` plus the operators, in namespaces `target` has none of, that the
 /// running process has registered: what a library named with --load-library
 /// provides beside a bundled or recorded target.
