@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache
-  libtorch-dev python3-torch python3-torchvision   # LibTorch 1.13 + fixture generation
+  libtorch-dev python3-torch python3-torchvision python3-torchaudio   # LibTorch 1.13 + fixture generation
   libfmt-dev libboost-program-options-dev nlohmann-json3-dev
   libgtest-dev
   graphviz libgraphviz-dev   # in-process layout (cgraph + gvc); `dot` for bench/graph_vs_dot.py
