@@ -142,7 +142,7 @@ CiStep opsStep(const Snapshot& now, const CiModelConfig& config) {
 // It reads the archive without loading it: a model that does not load here
 // (saved by a newer PyTorch) is still checked against its target.
 CiStep targetStep(const CiModelConfig& config) {
-  const CompatReport report = checkModelFile(config.path, config.target.target, CompatOptions{config.target.device});
+  const CompatReport report = checkModelFile(config.path, config.target.target, CompatOptions{config.target.device, config.target.runtime});
   CiStep step;
   step.name = "target";
   step.status = report.ok() ? CiStatus::kPass : CiStatus::kFail;

@@ -146,7 +146,7 @@ class Reader {
       }
     }
     if (const toml::table* target = section(table, "target")) {
-      onlyKeys(*target, "[model.target]", {"target", "device"});
+      onlyKeys(*target, "[model.target]", {"target", "device", "runtime"});
       model.target.enabled = true;
       const auto name = get<std::string>(*target, "target", "a string");
       if (!name || name->empty()) {
@@ -163,6 +163,10 @@ class Reader {
           model.target.device.rfind("cuda", 0) != 0) {
         fail(*target, "[model.target] device must be \"cpu\" or \"cuda\"");
       }
+      const std::string runtime = get<std::string>(*target, "runtime", "a string").value_or("auto");
+      const auto loader = parseCompatRuntime(runtime);
+      if (!loader) fail(*target, "[model.target] runtime must be \"auto\", \"full\" or \"lite\"");
+      model.target.runtime = *loader;
     }
     if (const toml::table* check = section(table, "check")) {
       onlyKeys(*check, "[model.check]", {"against", "expected", "devices", "rtol", "atol", "localize"});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jitscope/core/diagnostics.h"
+#include "jitscope/validators/compat.h"
 
 namespace jitscope::cli {
 
@@ -32,15 +33,16 @@ struct CiOpsConfig {
   std::vector<std::string> allow;
 };
 
-/// `jitscope check` on the model's inputs: against another export, saved
-/// outputs, or across devices.
 /// [model.target]: `jitscope compat` against a deploy target.
 struct CiTargetConfig {
   bool enabled = false;
   std::string target;  ///< bundled name, target file or operator list (resolved like paths when a file)
   std::string device;  ///< served on there: "cpu", "cuda", "" for not said
+  CompatRuntime runtime = CompatRuntime::kAuto;  ///< `runtime = "lite"`: the target's loader
 };
 
+/// `jitscope check` on the model's inputs: against another export, saved
+/// outputs, or across devices.
 struct CiCheckConfig {
   bool enabled = false;
   std::string against;   ///< another export of the model

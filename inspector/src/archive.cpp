@@ -75,6 +75,15 @@ std::string describePickledObject(const std::string& pickle) {
                      "files written by torch.jit.save; " +
                          std::string(kScriptHint));
   }
+  // A FlatBuffer lite-interpreter file (`_save_for_lite_interpreter(...,
+  // _use_flatbuffer=True)`, bytecode 9): its file identifier "PTMF" follows
+  // the 4-byte root offset (torch/csrc/jit/serialization/mobile_bytecode.fbs).
+  if (head.size() >= 8 && head.compare(4, 4, "PTMF") == 0) {
+    throw InputError(path,
+                     "this is a lite-interpreter FlatBuffer file (bytecode 9), which jitscope does not read; "
+                     "save the zip format instead: model._save_for_lite_interpreter(path) without "
+                     "_use_flatbuffer, or torch.jit.save(model, path)");
+  }
   if (!head.empty() && static_cast<unsigned char>(head[0]) == 0x80) {
     throw InputError(path,
                      "this is a legacy torch.save pickle, not TorchScript; " +
@@ -92,7 +101,7 @@ constexpr uint64_t kMaxDeflateRatio = 1100;  // deflate's own limit is about 103
 constexpr size_t kMaxPickleBytes = size_t{256} << 20;
 
 bool isPickle(std::string_view name) {
-  return name == "data.pkl" || name == "constants.pkl" || name == "traced_inputs.pkl";
+  return name == "data.pkl" || name == "constants.pkl" || name == "traced_inputs.pkl" || name == "bytecode.pkl";
 }
 
 // Names a hostile writer could use to confuse a reader that extracts, or to
@@ -257,6 +266,8 @@ ArchiveInfo inspectArchive(const std::string& path, FormatVersion version_check)
   info.file_size = static_cast<uint64_t>(st.st_size);
   info.min_supported_version = caffe2::serialize::kMinSupportedFileFormatVersion;
   info.max_supported_version = caffe2::serialize::kMaxSupportedFileFormatVersion;
+  info.min_supported_bytecode = caffe2::serialize::kMinSupportedBytecodeVersion;
+  info.max_supported_bytecode = caffe2::serialize::kMaxSupportedBytecodeVersion;
   info.record_count = zip->entries().size();
 
   // PyTorch archives keep every record under one top folder.
@@ -293,6 +304,8 @@ ArchiveInfo inspectArchive(const std::string& path, FormatVersion version_check)
     } else if (startsWith(name, "constants/")) {
       ++info.constant_records;
       info.constant_bytes += entry.uncompressed_size;
+    } else if (name == "bytecode.pkl") {
+      info.has_bytecode = true;
     } else if (name == "traced_inputs.pkl") {
       info.has_traced_inputs = true;
     } else if (startsWith(name, "traced_inputs/")) {
@@ -347,12 +360,15 @@ ArchiveInfo inspectArchive(const std::string& path, FormatVersion version_check)
                   "); use a jitscope built against a newer LibTorch");
   }
   checkLayout(path, *zip);
-  checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck);
+  info.data_storages = checkPickle(path, *zip, root, "data.pkl", "data/", StorageSizes::kCheck).storages;
   info.constant_storages = checkPickle(path, *zip, root, "constants.pkl", "constants/", StorageSizes::kCheck).storages;
   // torch 2.11 writes the traced inputs' storage records empty (see
   // tests/data/torch2/); neither torch::jit::load nor jitscope reads them,
   // so only the pickle's globals are checked.
   checkPickle(path, *zip, root, "traced_inputs.pkl", "traced_inputs/", StorageSizes::kIgnore);
+  // The lite interpreter's tables; its tensor constants share constants/
+  // with constants.pkl (bytecode >= 5, "N.storage" keys).
+  checkPickle(path, *zip, root, "bytecode.pkl", "constants/", StorageSizes::kCheck);
   std::sort(info.tensor_data_ranges.begin(), info.tensor_data_ranges.end());
   info.byte_order = readText("byteorder");
   info.serialization_id = readText(".data/serialization_id");

@@ -15,19 +15,10 @@
 namespace jitscope {
 namespace {
 
-// The subset of pickle values the scan keeps. Only tuples hold their items
-// (persistent ids and tensor arguments are tuples); lists, dicts and objects
-// are opaque. Every container (tuple, list, dict, object, REDUCE result) has
-// a node in the scanner's nesting graph, so its depth is known however it
-// was built.
-struct Value {
-  enum class Kind { kNone, kBool, kInt, kFloat, kStr, kTuple, kOpaque, kGlobal, kStorage, kTensor };
-  Kind kind = Kind::kNone;
-  int64_t number = 0;  ///< kInt value, kStorage index
-  std::string text;    ///< kStr contents, kGlobal "module.name"
-  std::vector<std::shared_ptr<const Value>> items;  ///< kTuple
-  int64_t node = -1;   ///< containers: index into Scanner::nodes_
-};
+// Every container (tuple, list, dict, object, REDUCE result) has a node in
+// the scanner's nesting graph (PickleValue::node), so its depth is known
+// however it was built.
+using Value = PickleValue;
 using ValuePtr = std::shared_ptr<const Value>;
 
 // Note [Pickle nesting bound]
@@ -277,12 +268,18 @@ class Scanner {
     }
     storage.key = t[2]->text;
     storage.location = printable(t[3]->text);
-    // torch names storage records by number ("0", "17"); allow a little
-    // more, never a path, a control character or anything to escape.
-    const bool plain = !storage.key.empty() && storage.key.size() <= 64 &&
-                       std::all_of(storage.key.begin(), storage.key.end(), [](char c) {
-                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-                       });
+    // torch names storage records by number ("0", "17"), and the lite
+    // interpreter's writer (bytecode >= 5) by number and ".storage"
+    // ("0.storage", "140245072983168.storage"); allow a little more, never a
+    // path, a control character or anything to escape.
+    std::string_view stem = storage.key;
+    constexpr std::string_view kStorageSuffix = ".storage";
+    if (stem.size() > kStorageSuffix.size() && stem.substr(stem.size() - kStorageSuffix.size()) == kStorageSuffix) {
+      stem.remove_suffix(kStorageSuffix.size());
+    }
+    const bool plain = !stem.empty() && storage.key.size() <= 64 && std::all_of(stem.begin(), stem.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
     if (!plain) fail(fmt::format("storage key '{}' is not a record name", printable(storage.key)));
     if (t[4]->number < 0) fail(fmt::format("storage '{}' declares {} elements", storage.key, t[4]->number));
     storage.numel = static_cast<uint64_t>(t[4]->number);
@@ -394,7 +391,9 @@ class Scanner {
         return false;
       }
       case 0x95: le(8); return false;  // FRAME
-      case '.': return true;           // STOP
+      case '.':  // STOP
+        if (stack_.size() > floor()) summary_.value = stack_.back();
+        return true;
       case '(': marks_.push_back(stack_.size()); return false;  // MARK
       case '1': popToMark(at); return false;                     // POP_MARK
       case '0': pop(at); return false;                           // POP

@@ -248,6 +248,17 @@ ModelRequirements readRequirements(const ArchiveInfo& archive) {
                                                  firstLine(e.what())));
     }
   });
+  out.bytecode = readMobileBytecode(archive);
+  // Parameters and buffers saved from a GPU: torch::jit::load restores each
+  // storage on the device it was saved from unless given a map_location.
+  // The CPU, where nearly every export is saved, is no requirement.
+  std::set<std::string> parameter_devices;
+  for (const auto& storage : archive.data_storages) {
+    if (storage.location.rfind("cpu", 0) != 0) parameter_devices.insert(storage.location);
+  }
+  for (const auto& device : parameter_devices) {
+    out.devices.push_back({device, "data.pkl (parameters and buffers)", std::nullopt, /*parameter=*/true});
+  }
   for (const auto& storage : archive.constant_storages) {
     out.devices.push_back({storage.location, "constants.pkl (tensor constant " + storage.key + ")", std::nullopt});
     out.dtypes.push_back({scalarTypeName(storage.dtype), "constants.pkl (tensor constant " + storage.key + ")",

@@ -10,11 +10,19 @@ running LibTorch and then tries. Built here (torch 1.13) they are build
 outputs; built by torch 2.11 on the GPU machine they are committed in
 tests/data/torch2/compat/ (each a few KB).
 
+Each model is also saved for the lite interpreter (`NAME.ptl`, read by
+torch::jit::_load_for_mobile, which looks operators up by exact overload in
+bytecode.pkl's tables instead of compiling the code), and the plain model
+twice more: backported to bytecode version 5 (no argument counts in its
+tables) and with its bytecode version raised past what any LibTorch reads.
+
 compat/manifest.json: name -> {torch: version that saved it, inputs: the
 shapes forward takes, why: what the model is for}.
 """
 
+import io
 import warnings
+import zipfile
 
 import torch
 import torch.nn.functional as F
@@ -131,6 +139,51 @@ MODELS = {
 }
 
 
+def _with_bytecode_version(ptl: bytes, version: int) -> bytes:
+    """The same .ptl with bytecode.pkl's leading version (BININT1 after
+    PROTO 2) replaced: a file from a future PyTorch, for the version check.
+    Records are rewritten stored, as torch writes them."""
+    source = zipfile.ZipFile(io.BytesIO(ptl))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/bytecode.pkl"):
+                assert data[:3] == b"\x80\x02K", "bytecode.pkl does not start with PROTO 2, BININT1"
+                data = data[:3] + bytes([version]) + data[4:]
+            target.writestr(info, data, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def _lite_variants(out: OutDir, module, name: str, manifest: dict, entry: dict, skipped: list) -> None:
+    """NAME.ptl, and for plain.scripted its backported and future copies."""
+    try:
+        with quiet():
+            out.save_lite(module, f"compat/{name}.ptl")
+    except Exception as error:  # e.g. a quantized engine this build lacks
+        skipped.append(f"{name}.ptl ({type(error).__name__})")
+        return
+    manifest[f"{name}.ptl"] = dict(entry, why=entry["why"] + " Saved for the lite interpreter.")
+    if name != "plain.scripted":
+        return
+    from torch.jit.mobile import _backport_for_mobile
+    staged = out.path(f"compat/{name}.v5.ptl")
+    if _backport_for_mobile(str(out.path(f"compat/{name}.ptl")), str(staged), 5):
+        manifest[f"{name}.v5.ptl"] = dict(entry, why="The plain model backported to bytecode version 5 "
+                                                     "(torch.jit.mobile._backport_for_mobile): operator tables "
+                                                     "without argument counts.")
+    # The FlatBuffer format (bytecode 9) of the same model: not a zip, which
+    # jitscope refuses with the fix (tests/golden/compat.test).
+    try:
+        out.save_lite(module, f"compat/flatbuffer/{name}.ptl", flatbuffer=True)
+    except Exception as error:  # a torch built without FlatBuffer support
+        skipped.append(f"flatbuffer/{name}.ptl ({type(error).__name__})")
+    future = _with_bytecode_version(out.path(f"compat/{name}.ptl").read_bytes(), 99)
+    out.write_bytes(future, f"compat/{name}.bytecode99.ptl")
+    manifest[f"{name}.bytecode99.ptl"] = dict(entry, why="The plain model with bytecode version 99: no "
+                                                         "LibTorch's mobile loader reads it.")
+
+
 def build(out: OutDir) -> GroupResult:
     result = GroupResult()
     manifest = {}
@@ -147,8 +200,10 @@ def build(out: OutDir) -> GroupResult:
             skipped.append(f"{name} ({type(error).__name__})")
             continue
         out.save_module(module, f"compat/{name}.pt")
-        manifest[f"{name}.pt"] = {"torch": torch.__version__.split("+")[0], "inputs": [list(shape)],
-                                  "why": " ".join((MODELS_DOC.get(name.split(".")[0]) or "").split())}
+        entry = {"torch": torch.__version__.split("+")[0], "inputs": [list(shape)],
+                 "why": " ".join((MODELS_DOC.get(name.split(".")[0]) or "").split())}
+        manifest[f"{name}.pt"] = entry
+        _lite_variants(out, module, name, manifest, entry, skipped)
     out.write_json(manifest, "compat/manifest.json")
     result.note = f"{len(manifest)} built" + (f"; this torch cannot make {', '.join(skipped)}" if skipped else "")
     return result

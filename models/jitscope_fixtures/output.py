@@ -76,6 +76,15 @@ class OutDir:
         with self._staged(rel) as tmp:
             torch.jit.save(module, str(tmp))
 
+    def save_lite(self, module: torch.jit.ScriptModule, rel: str, flatbuffer: bool = False) -> None:
+        """The lite-interpreter (mobile) export: a .ptl zip with bytecode.pkl,
+        or with `flatbuffer` the FlatBuffer format (bytecode 9)."""
+        with self._staged(rel) as tmp:
+            if flatbuffer:
+                module._save_for_lite_interpreter(str(tmp), _use_flatbuffer=True)
+            else:
+                module._save_for_lite_interpreter(str(tmp))
+
     def save_tensors(self, obj, rel: str) -> None:
         with self._staged(rel) as tmp:
             torch.save(obj, str(tmp))

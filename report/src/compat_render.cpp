@@ -30,7 +30,7 @@ std::string anchor(const CompatReport& report, const CompatProblem& problem) {
 constexpr CompatKind kAllKinds[] = {CompatKind::kFileFormat,  CompatKind::kMissingNamespace,
                                     CompatKind::kMissingOperator, CompatKind::kArguments,
                                     CompatKind::kCustomClass, CompatKind::kQuantizedEngine,
-                                    CompatKind::kDevice};
+                                    CompatKind::kDevice, CompatKind::kBytecode};
 
 const char* ruleSummary(CompatKind kind) {
   switch (kind) {
@@ -41,6 +41,7 @@ const char* ruleSummary(CompatKind kind) {
     case CompatKind::kCustomClass: return "a TorchBind class the model holds is not registered";
     case CompatKind::kQuantizedEngine: return "quantized weights and no quantized engine";
     case CompatKind::kDevice: return "a device fixed in the archive that the target cannot honour";
+    case CompatKind::kBytecode: return "no lite-interpreter bytecode, or a bytecode version the target does not read";
   }
   return "";
 }
@@ -48,8 +49,14 @@ const char* ruleSummary(CompatKind kind) {
 }  // namespace
 
 std::string renderCompatText(const CompatReport& report) {
-  std::string out = fmt::format("{} against {}: {} operators at {} call sites\n", report.model, targetTitle(report),
-                                report.operators_checked, report.calls_checked);
+  const bool lite = report.runtime == CompatRuntime::kLite;
+  std::string out =
+      lite ? fmt::format("{} against {}, lite interpreter{}: {} operators in {} operator-table entries\n",
+                         report.model, targetTitle(report),
+                         report.bytecode_version ? fmt::format(" (bytecode version {})", *report.bytecode_version) : "",
+                         report.operators_checked, report.calls_checked)
+           : fmt::format("{} against {}: {} operators at {} call sites\n", report.model, targetTitle(report),
+                         report.operators_checked, report.calls_checked);
   for (const auto& problem : report.problems) {
     std::string tail;
     if (problem.python && problem.python->known()) tail += fmt::format("; from {}", problem.python->str());
@@ -65,6 +72,7 @@ std::string renderCompatText(const CompatReport& report) {
   } else {
     out += fmt::format("{} problem{}: {}\n", report.problems.size(), report.problems.size() == 1 ? "" : "s",
                        report.loads() ? "the model loads there, and fails when it runs"
+                       : lite         ? "_load_for_mobile fails there"
                                       : "torch::jit::load fails there");
   }
   return out;
@@ -90,6 +98,9 @@ std::string renderCompatJson(const CompatReport& report) {
                    {"target", report.target},
                    {"target_version", report.target_version},
                    {"operator_list_only", report.operator_list_only},
+                   {"runtime", std::string(toString(report.runtime))},
+                   {"bytecode_version", report.bytecode_version ? ordered_json(*report.bytecode_version)
+                                                                : ordered_json(nullptr)},
                    {"loads", report.loads()},
                    {"ok", report.ok()},
                    {"operators_checked", report.operators_checked},
@@ -121,7 +132,9 @@ std::string renderCompatSarif(const CompatReport& report) {
     log.results.push_back(std::move(result));
   }
   log.artifacts = {report.model};
-  log.properties = {{"target", report.target}, {"loads", report.loads()}};
+  log.properties = {{"target", report.target},
+                    {"runtime", std::string(toString(report.runtime))},
+                    {"loads", report.loads()}};
   return renderSarif(log);
 }
 

@@ -1,3 +1,7 @@
+#include <map>
+#include <optional>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "jitscope/report/info_render.h"
@@ -27,12 +31,30 @@ ordered_json requirementsJson(const ModelRequirements& needs) {
     for (const auto& [pattern, count] : patterns) calls += count;
     operators.push_back({{"name", op}, {"calls", calls}, {"arguments", patterns}});
   }
+  ordered_json bytecode = nullptr;
+  if (needs.bytecode) {
+    // One entry per exact overload, with the methods whose tables list it.
+    std::map<std::string, std::pair<std::optional<size_t>, std::set<std::string>>> tables;
+    for (const auto& op : needs.bytecode->operators) {
+      auto& [arguments, methods] = tables[op.fullName()];
+      if (op.arguments && (!arguments || *op.arguments > *arguments)) arguments = op.arguments;
+      methods.insert(op.method);
+    }
+    ordered_json ops = ordered_json::array();
+    for (const auto& [name, table] : tables) {
+      ops.push_back({{"name", name},
+                     {"arguments", table.first ? ordered_json(*table.first) : ordered_json(nullptr)},
+                     {"methods", table.second}});
+    }
+    bytecode = {{"version", needs.bytecode->version}, {"methods", needs.bytecode->methods}, {"operators", ops}};
+  }
   return ordered_json{{"format_version", needs.format_version},
                       {"producer", needs.producer},
                       {"operators", operators},
                       {"custom_classes", needs.customClassNames()},
                       {"devices", needs.deviceNames()},
-                      {"dtypes", needs.dtypeNames()}};
+                      {"dtypes", needs.dtypeNames()},
+                      {"bytecode", bytecode}};
 }
 
 }  // namespace

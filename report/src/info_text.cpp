@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <iterator>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +76,18 @@ void renderRequirements(TextWriter& w, const ModelRequirements& needs, const Arc
     } else {
       w.line(fmt::format("  {:<17} {}", ns, fmt::join(ops, ", ")));
     }
+  }
+  if (needs.bytecode) {
+    // The mobile loader's lookup names: exact overloads, from bytecode.pkl.
+    std::set<std::string> ops;
+    for (const auto& op : needs.bytecode->operators) ops.insert(op.fullName());
+    constexpr size_t kShown = 6;
+    std::vector<std::string> shown(ops.begin(), std::next(ops.begin(), std::min(ops.size(), kShown)));
+    if (ops.size() > kShown) shown.push_back(fmt::format("and {} more (--format json lists them)", ops.size() - kShown));
+    w.line(fmt::format("  lite interpreter  bytecode version {} (this LibTorch reads {}..{}), {} operators in {} "
+                       "method(s): {}",
+                       needs.bytecode->version, archive.min_supported_bytecode, archive.max_supported_bytecode,
+                       ops.size(), needs.bytecode->methods.size(), fmt::join(shown, ", ")));
   }
   if (!needs.classes.empty()) w.line(fmt::format("  custom classes    {}", fmt::join(needs.customClassNames(), ", ")));
   if (!needs.devices.empty()) w.line(fmt::format("  devices           {}", fmt::join(needs.deviceNames(), ", ")));

@@ -5,8 +5,11 @@
 // loaded and run here.
 #include <gtest/gtest.h>
 
+#include <torch/csrc/jit/mobile/import.h>
+#include <torch/csrc/jit/mobile/module.h>
 #include <torch/script.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -100,13 +104,21 @@ TEST(Compat, NoProblemForAnyFixtureThatLoadsHere) {
 
 // Loads and runs `path` on inputs of the manifest's shapes; the failure's
 // first non-empty line, or nullopt when it ran.
-std::optional<std::string> loadAndRun(const std::string& path, const nlohmann::json& shapes) {
+// A lite-interpreter file (.ptl) goes through the mobile loader, as on a
+// phone; anything else through torch::jit::load, or the mobile loader when
+// `lite` says so.
+std::optional<std::string> loadAndRun(const std::string& path, const nlohmann::json& shapes, bool lite = false) {
   try {
-    torch::jit::Module module = torch::jit::load(path);
-    module.eval();
     std::vector<torch::jit::IValue> inputs;
     for (const auto& shape : shapes) inputs.emplace_back(torch::rand(shape.get<std::vector<int64_t>>()));
     torch::NoGradGuard no_grad;
+    if (lite || fs::path(path).extension() == ".ptl") {
+      torch::jit::mobile::Module module = torch::jit::_load_for_mobile(path);
+      module.forward(inputs);
+      return std::nullopt;
+    }
+    torch::jit::Module module = torch::jit::load(path);
+    module.eval();
     module.forward(inputs);
     return std::nullopt;
   } catch (const std::exception& error) {
@@ -150,6 +162,35 @@ TEST(Compat, PredictsWhichModelsLoadAndRunHere) {
   }
   EXPECT_GE(predicted, 5u) << "the compat fixtures were not built";
   std::printf("compat: %zu predictions checked, %zu of them models that fail here\n", predicted, failing);
+}
+
+// The other way round: every TorchScript file checked for the lite
+// interpreter, whether or not it has bytecode.pkl, against the mobile
+// loader of this LibTorch.
+TEST(Compat, PredictsWhatTheMobileLoaderDoesHere) {
+  size_t predicted = 0;
+  size_t lite_files = 0;
+  CompatOptions lite;
+  lite.runtime = CompatRuntime::kLite;
+  for (const std::string& folder : compatFixtureFolders()) {
+    std::ifstream manifest_file(folder + "/manifest.json");
+    if (!manifest_file) continue;
+    const auto manifest = nlohmann::json::parse(manifest_file);
+    for (const auto& [name, entry] : manifest.items()) {
+      const std::string path = folder + "/" + name;
+      const CompatReport report = checkAgainst(path, runningTarget(), lite);
+      EXPECT_EQ(report.runtime, CompatRuntime::kLite);
+      const auto failure = loadAndRun(path, entry.at("inputs"), /*lite=*/true);
+      EXPECT_EQ(report.ok(), !failure.has_value())
+          << path << " (saved by torch " << entry.at("torch").get<std::string>() << ")\n"
+          << "compat --runtime lite predicted:" << describe(report) << "\n_load_for_mobile and forward here: "
+          << failure.value_or("ok");
+      ++predicted;
+      lite_files += report.bytecode_version ? 1 : 0;
+    }
+  }
+  EXPECT_GE(lite_files, 3u) << "the lite-interpreter compat fixtures were not built";
+  std::printf("compat --runtime lite: %zu predictions checked, %zu of them .ptl files\n", predicted, lite_files);
 }
 
 TEST(Compat, ReportsWhatATargetLacksAtTheCallSite) {
@@ -198,6 +239,99 @@ TEST(Compat, SelectiveBuildOperatorList) {
   const CompatReport report = checkAgainst(path, parseTargetProfile(without_gelu, "no-gelu.yaml"));
   ASSERT_EQ(report.problems.size(), 1u) << describe(report);
   EXPECT_EQ(report.problems[0].subject, "aten::gelu");
+}
+
+// The lite interpreter looks up the exact overload of each operator-table
+// entry; another overload of the same name does not do.
+TEST(CompatLite, MissingExactOverload) {
+  const std::string path = testing::fixture("compat/plain.scripted.ptl");
+  const ModelRequirements needs = readRequirements(path);
+  ASSERT_TRUE(needs.bytecode.has_value());
+  const auto named = std::find_if(needs.bytecode->operators.begin(), needs.bytecode->operators.end(),
+                                  [](const MobileOperator& op) { return !op.overload.empty(); });
+  ASSERT_NE(named, needs.bytecode->operators.end());
+  const std::string full = named->fullName();
+  TargetProfile target = runningTarget();
+  const auto before = target.schemas.size();
+  target.schemas.erase(std::remove_if(target.schemas.begin(), target.schemas.end(),
+                                      [&](const std::string& s) { return s.rfind(full + "(", 0) == 0; }),
+                       target.schemas.end());
+  ASSERT_EQ(target.schemas.size(), before - 1) << full;
+  const CompatReport lite = checkAgainst(path, target);
+  ASSERT_EQ(lite.problems.size(), 1u) << describe(lite);
+  EXPECT_EQ(lite.problems[0].kind, CompatKind::kMissingOperator);
+  EXPECT_EQ(lite.problems[0].subject, full);
+  EXPECT_NE(lite.problems[0].message.find("exact overload"), std::string::npos) << lite.problems[0].message;
+  EXPECT_NE(lite.problems[0].where.find("bytecode.pkl (method __torch__."), std::string::npos);
+  EXPECT_FALSE(lite.problems[0].locations.empty()) << "the code's call sites of " << named->name;
+  EXPECT_FALSE(lite.loads());
+  // torch::jit::load compiles the code and picks among the other overloads.
+  CompatOptions full_runtime;
+  full_runtime.runtime = CompatRuntime::kFull;
+  EXPECT_TRUE(checkAgainst(path, target, full_runtime).ok()) << describe(checkAgainst(path, target, full_runtime));
+}
+
+// From bytecode 6 on, arguments the call sites left out come from the
+// target's schema defaults when the op runs.
+TEST(CompatLite, ArgumentsFilledFromTheTargetsDefaults) {
+  const std::string path = testing::fixture("compat/plain.scripted.ptl");
+  const ModelRequirements needs = readRequirements(path);
+  ASSERT_TRUE(needs.bytecode.has_value());
+  const MobileOperator& op = needs.bytecode->operators.front();
+  ASSERT_TRUE(op.arguments.has_value());
+  auto withSchema = [&](const std::string& tail, size_t tensors) {
+    TargetProfile target = runningTarget();
+    target.schemas.erase(std::remove_if(target.schemas.begin(), target.schemas.end(),
+                                        [&](const std::string& s) { return s.rfind(op.fullName() + "(", 0) == 0; }),
+                         target.schemas.end());
+    std::string schema = op.fullName() + "(";
+    for (size_t i = 0; i < tensors; ++i) schema += fmt::format("{}Tensor a{}", i ? ", " : "", i);
+    target.schemas.push_back(schema + tail + ") -> Tensor");
+    return checkAgainst(path, target);
+  };
+  const size_t passed = *op.arguments;
+  EXPECT_TRUE(withSchema(", int added=0", passed).ok()) << describe(withSchema(", int added=0", passed));
+  const CompatReport no_default = withSchema(", int added", passed);
+  ASSERT_EQ(no_default.problems.size(), 1u) << describe(no_default);
+  EXPECT_EQ(no_default.problems[0].kind, CompatKind::kArguments);
+  EXPECT_EQ(no_default.problems[0].stage, CompatStage::kRun);
+  EXPECT_NE(no_default.problems[0].message.find("'added'"), std::string::npos) << no_default.problems[0].message;
+  // An out argument is always passed, last: of `passed`, one is the out
+  // and the defaults fill in before it.
+  EXPECT_TRUE(withSchema(", int added=0, *, Tensor(a!) out", passed - 1).ok())
+      << describe(withSchema(", int added=0, *, Tensor(a!) out", passed - 1));
+  EXPECT_FALSE(withSchema(", int added, *, Tensor(a!) out", passed - 1).ok());
+  if (*op.arguments > 1) {
+    TargetProfile fewer = runningTarget();
+    fewer.schemas.erase(std::remove_if(fewer.schemas.begin(), fewer.schemas.end(),
+                                       [&](const std::string& s) { return s.rfind(op.fullName() + "(", 0) == 0; }),
+                        fewer.schemas.end());
+    fewer.schemas.push_back(op.fullName() + "(Tensor self) -> Tensor");
+    const CompatReport report = checkAgainst(path, fewer);
+    ASSERT_EQ(report.problems.size(), 1u) << describe(report);
+    EXPECT_EQ(report.problems[0].kind, CompatKind::kArguments);
+  }
+}
+
+TEST(CompatLite, SelectiveBuildListNamesExactOverloads) {
+  const std::string path = testing::fixture("compat/plain.scripted.ptl");
+  const ModelRequirements needs = readRequirements(path);
+  ASSERT_TRUE(needs.bytecode.has_value());
+  std::string exact;   // what torch.jit.export_opnames writes
+  std::string names;   // the operator names without their overloads
+  std::set<std::string> seen;
+  for (const auto& op : needs.bytecode->operators) {
+    if (!seen.insert(op.fullName()).second) continue;
+    exact += "- " + op.fullName() + "\n";
+    names += "- " + op.name + "\n";
+  }
+  EXPECT_TRUE(checkAgainst(path, parseTargetProfile(exact, "exact.yaml")).ok());
+  const CompatReport report = checkAgainst(path, parseTargetProfile(names, "names.yaml"));
+  size_t overloaded = 0;
+  for (const auto& full : seen) overloaded += full.find('.') != std::string::npos ? 1 : 0;
+  ASSERT_GT(overloaded, 0u);
+  EXPECT_EQ(report.problems.size(), overloaded) << describe(report);
+  for (const auto& problem : report.problems) EXPECT_EQ(problem.kind, CompatKind::kMissingOperator);
 }
 
 TEST(Compat, AnOperatorLibraryNotLoadedOnTheTarget) {

@@ -26,6 +26,23 @@ std::string_view toString(CompatKind kind) {
     case CompatKind::kCustomClass: return "custom-class";
     case CompatKind::kQuantizedEngine: return "quantized-engine";
     case CompatKind::kDevice: return "device";
+    case CompatKind::kBytecode: return "bytecode";
+  }
+  return "unknown";
+}
+
+std::optional<CompatRuntime> parseCompatRuntime(std::string_view name) {
+  for (const CompatRuntime runtime : {CompatRuntime::kAuto, CompatRuntime::kFull, CompatRuntime::kLite}) {
+    if (name == toString(runtime)) return runtime;
+  }
+  return std::nullopt;
+}
+
+std::string_view toString(CompatRuntime runtime) {
+  switch (runtime) {
+    case CompatRuntime::kAuto: return "auto";
+    case CompatRuntime::kFull: return "full";
+    case CompatRuntime::kLite: return "lite";
   }
   return "unknown";
 }
@@ -53,6 +70,7 @@ struct SchemaArgument {
   std::string name;
   bool has_default = false;
   bool kwarg_only = false;
+  bool is_out = false;  ///< written to: `Tensor(a!) out`
 };
 
 struct SchemaArguments {
@@ -120,6 +138,7 @@ SchemaArguments argumentsOf(std::string_view schema) {
     }
     declaration = declaration.substr(0, declaration.find_last_not_of(' ') + 1);
     const auto space = declaration.find_last_of(' ');
+    argument.is_out = space != std::string_view::npos && declaration.substr(0, space).find('!') != std::string_view::npos;
     argument.name = std::string(space == std::string_view::npos ? declaration : declaration.substr(space + 1));
     out.arguments.push_back(std::move(argument));
   }
@@ -139,8 +158,12 @@ class OperatorIndex {
     if (list_only_) {
       for (const std::string& entry : target.operator_names) {
         std::string_view name = entry;
-        if (name.size() > 2 && name.substr(name.size() - 2) == ".*") name.remove_suffix(2);
+        if (name.size() > 2 && name.substr(name.size() - 2) == ".*") {
+          name.remove_suffix(2);
+          all_overloads_.insert(std::string(name));
+        }
         listed_.insert(std::string(name.substr(0, name.find('.'))));
+        exact_listed_.insert(entry);
       }
       return;
     }
@@ -148,7 +171,22 @@ class OperatorIndex {
       const auto [name, overload] = schemaName(schema);
       overloads_[std::string(name)].push_back(schema);
       namespaces_.insert(std::string(namespaceOf(name)));
+      exact_.emplace(std::string(schema.substr(0, schema.find('('))), schema);
     }
+  }
+
+  /// The lite interpreter's lookup: this exact overload ("aten::add.Tensor",
+  /// "aten::relu" for the unnamed one). Returns its schema, "" for an
+  /// operator list (names only), nullopt when it is not there.
+  std::optional<std::string> exactOverload(const MobileOperator& op) const {
+    const std::string full = op.fullName();
+    if (list_only_) {
+      if (exact_listed_.count(full) || all_overloads_.count(op.name)) return std::string();
+      return std::nullopt;
+    }
+    const auto it = exact_.find(full);
+    if (it == exact_.end()) return std::nullopt;
+    return it->second;
   }
 
   bool hasNamespace(std::string_view ns) const { return list_only_ || namespaces_.count(std::string(ns)) > 0; }
@@ -174,20 +212,28 @@ class OperatorIndex {
  private:
   bool list_only_;
   std::map<std::string, std::vector<std::string>> overloads_;
+  std::map<std::string, std::string> exact_;  ///< "aten::add.Tensor" -> its schema
   std::set<std::string> namespaces_;
   std::set<std::string> listed_;
+  std::set<std::string> exact_listed_;
+  std::set<std::string> all_overloads_;  ///< "aten::conv2d" of "aten::conv2d.*"
 };
 
 bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 class CompatChecker {
  public:
-  CompatChecker(const ModelRequirements& needs, const TargetProfile& target, const CompatOptions& options)
-      : needs_(needs), target_(target), options_(options), index_(target) {}
+  CompatChecker(const ModelRequirements& needs, const TargetProfile& target, const CompatOptions& options,
+                CompatRuntime runtime)
+      : needs_(needs), target_(target), options_(options), runtime_(runtime), index_(target) {}
 
   std::vector<CompatProblem> run() {
     checkFileFormat();
-    checkOperators();
+    if (runtime_ == CompatRuntime::kLite) {
+      if (checkBytecode()) checkMobileOperators();
+    } else {
+      checkOperators();
+    }
     checkClasses();
     checkDevices();
     return std::move(problems_);
@@ -288,6 +334,141 @@ class CompatChecker {
     }
   }
 
+  // The lite interpreter reads bytecode.pkl, nothing else of the code.
+  // Returns whether there are operator tables to check.
+  bool checkBytecode() {
+    if (!needs_.bytecode) {
+      auto& problem = add(CompatKind::kBytecode, CompatStage::kLoad, "bytecode.pkl",
+                          "the file has no bytecode.pkl, so the lite interpreter (_load_for_mobile) cannot load it",
+                          "save it for the lite interpreter: model._save_for_lite_interpreter(path); or check it "
+                          "for torch::jit::load with --runtime full");
+      problem.where = "bytecode.pkl";
+      return false;
+    }
+    const uint64_t version = needs_.bytecode->version;
+    if (target_.max_bytecode == 0 || (version >= target_.min_bytecode && version <= target_.max_bytecode)) {
+      return true;
+    }
+    const bool newer = version > target_.max_bytecode;
+    auto& problem = add(CompatKind::kBytecode, CompatStage::kLoad, fmt::format("bytecode version {}", version),
+                        fmt::format("the file's bytecode version is {}; {} reads bytecode versions {} to {}", version,
+                                    targetName(), target_.min_bytecode, target_.max_bytecode),
+                        newer ? fmt::format("backport it: torch.jit.mobile._backport_for_mobile(path, out_path, "
+                                            "to_version={})",
+                                            target_.max_bytecode)
+                              : "re-save it with model._save_for_lite_interpreter(path) on a newer PyTorch");
+    problem.where = "bytecode.pkl";
+    return true;
+  }
+
+  // Code call sites of an operator (any overload): where a table entry
+  // came from, as near as the archive tells.
+  std::vector<CodeLocation> callSitesOf(const std::string& name) const {
+    std::vector<CodeLocation> sites;
+    for (const auto& call : needs_.calls) {
+      if (call.op == name) sites.push_back(call.location);
+    }
+    return sites;
+  }
+
+  // Each table entry against the target, as the mobile loader resolves it
+  // (mobile/function.cpp, makeOperatorFunction): the exact overload, or the
+  // load fails ("Following ops cannot be found"); then, from bytecode 6 on,
+  // the arguments the call sites left out are filled from the target's
+  // schema defaults when the op runs (pytorch#56845, #63651).
+  void checkMobileOperators() {
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const MobileOperator*>> entries;
+    for (const auto& op : needs_.bytecode->operators) {
+      auto& list = entries[op.fullName()];
+      if (list.empty()) order.push_back(op.fullName());
+      list.push_back(&op);
+    }
+    std::map<std::string, std::vector<std::string>> missing_by_namespace;
+    std::map<std::string, std::vector<CodeLocation>> namespace_locations;
+    for (const std::string& full : order) {
+      const MobileOperator& op = *entries[full].front();
+      std::set<std::string> method_set;
+      for (const auto* entry : entries[full]) method_set.insert(entry->method);
+      const std::string methods = fmt::format("{}", fmt::join(method_set, ", "));
+      const std::string ns(namespaceOf(op.name));
+      if (!index_.hasNamespace(ns)) {
+        missing_by_namespace[ns].push_back(full);
+        for (const auto& site : callSitesOf(op.name)) namespace_locations[ns].push_back(site);
+        continue;
+      }
+      const auto schema = index_.exactOverload(op);
+      if (!schema) {
+        const bool other_overloads = index_.hasOperator(op.name);
+        auto& problem =
+            target_.operator_list_only
+                ? add(CompatKind::kMissingOperator, CompatStage::kLoad, full,
+                      fmt::format("{} (operator table of {}) is not in the operator list of {}", full, methods,
+                                  target_.name),
+                      fmt::format("add {} to the list and rebuild (torch.jit.export_opnames(model) lists what the "
+                                  "model needs)",
+                                  full))
+                : add(CompatKind::kMissingOperator, CompatStage::kLoad, full,
+                      fmt::format("{} (operator table of {}) is not registered in {}{}", full, methods, targetName(),
+                                  other_overloads ? "; the lite interpreter looks up the exact overload, and the "
+                                                    "target has only others"
+                                                  : ""),
+                      ns == "aten" || ns == "prim"
+                          ? "export with the PyTorch the target runs, or rewrite the call with operators it has"
+                          : operatorLibraryFix(ns) + " (one that registers " + full + ")");
+        problem.locations = callSitesOf(op.name);
+        problem.where = "bytecode.pkl (method " + *method_set.begin() + ")";
+        continue;
+      }
+      if (schema->empty()) continue;  // an operator list: no schema to bind
+      checkMobileArguments(op, *schema, methods);
+    }
+    for (const auto& [ns, ops] : missing_by_namespace) {
+      auto& problem = add(CompatKind::kMissingNamespace, CompatStage::kLoad, ns,
+                          fmt::format("no operator of the '{}' namespace is registered in {} (the model's bytecode "
+                                      "calls {})",
+                                      ns, targetName(), fmt::join(ops, ", ")),
+                          operatorLibraryFix(ns) +
+                              " when writing the target (`jitscope --load-library LIB target-info`), or to this run, "
+                              "and link the same library into the app");
+      problem.locations = namespace_locations[ns];
+      problem.where = "bytecode.pkl";
+    }
+  }
+
+  void checkMobileArguments(const MobileOperator& op, const std::string& schema, const std::string& methods) {
+    if (!op.arguments) return;  // before bytecode 6 every argument is passed
+    const SchemaArguments parsed = argumentsOf(schema);
+    if (parsed.varargs) return;
+    const auto& arguments = parsed.arguments;
+    const size_t passed = *op.arguments;
+    const std::string shown = schema.substr(0, schema.find(" ->"));
+    auto problem = [&](std::string message) {
+      auto& p = add(CompatKind::kArguments, CompatStage::kRun, op.fullName(), std::move(message),
+                    "export with the PyTorch the target runs, or backport the file to the target's bytecode "
+                    "version (torch.jit.mobile._backport_for_mobile)");
+      p.locations = callSitesOf(op.name);
+      p.where = "bytecode.pkl (method " + methods.substr(0, methods.find(',')) + ")";
+    };
+    if (passed > arguments.size()) {
+      problem(fmt::format("the bytecode passes {} arguments to {} ({}), whose schema in {} takes {}: {}", passed,
+                          op.fullName(), methods, targetName(), arguments.size(), shown));
+      return;
+    }
+    // Out arguments stay on the stack's top; those between what was passed
+    // and them come from the schema's defaults.
+    size_t outs = 0;
+    while (outs < arguments.size() && arguments[arguments.size() - 1 - outs].is_out) ++outs;
+    const size_t first = passed >= outs ? passed - outs : 0;
+    for (size_t i = first; i + outs < arguments.size(); ++i) {
+      if (arguments[i].has_default) continue;
+      problem(fmt::format("the bytecode passes {} arguments to {} ({}); the lite interpreter fills argument {} "
+                          "('{}') from the schema's default, and {} has none in {}",
+                          passed, op.fullName(), methods, i + 1, arguments[i].name, shown, targetName()));
+      return;
+    }
+  }
+
   void checkClasses() {
     const bool lists_classes = !target_.operator_list_only || !target_.custom_classes.empty();
     const std::set<std::string> offered(target_.custom_classes.begin(), target_.custom_classes.end());
@@ -332,9 +513,22 @@ class CompatChecker {
     for (const auto& use : needs_.devices) {
       const bool in_code = use.location.has_value();
       const bool cuda = startsWith(use.value, "cuda");
-      std::string key = use.value + (in_code ? "|code" : "|constant");
+      std::string key = use.value + (in_code ? "|code" : use.parameter ? "|parameter" : "|constant");
       CompatProblem* problem = nullptr;
-      if (cuda && !target_.cuda) {
+      if (use.parameter) {
+        // module.to() moves parameters, so only a GPU the target lacks matters.
+        if (!cuda || target_.cuda) continue;
+        auto& slot = grouped[key];
+        if (!slot) {
+          slot = &add(CompatKind::kDevice, CompatStage::kLoad, use.value,
+                      fmt::format("parameters and buffers were saved on {} and {} has no CUDA: torch::jit::load "
+                                  "fails unless the server passes a CPU map_location",
+                                  use.value, targetName()),
+                      "move the model to the CPU before saving (model.cpu()), or load with "
+                      "torch::jit::load(path, torch::kCPU)");
+        }
+        problem = slot;
+      } else if (cuda && !target_.cuda) {
         auto& slot = grouped[key];
         if (!slot) {
           slot = in_code
@@ -375,6 +569,7 @@ class CompatChecker {
   const ModelRequirements& needs_;
   const TargetProfile& target_;
   const CompatOptions& options_;
+  CompatRuntime runtime_;
   OperatorIndex index_;
   std::vector<CompatProblem> problems_;
 };
@@ -414,9 +609,22 @@ CompatReport checkCompat(const ModelRequirements& needs, const TargetProfile& ta
   report.target = target.name;
   report.target_version = target.torch_version;
   report.operator_list_only = target.operator_list_only;
-  report.calls_checked = needs.calls.size();
-  report.operators_checked = needs.operatorCounts().size();
-  report.problems = CompatChecker(needs, target, options).run();
+  report.runtime = options.runtime != CompatRuntime::kAuto ? options.runtime
+                   : needs.bytecode                        ? CompatRuntime::kLite
+                                                           : CompatRuntime::kFull;
+  if (needs.bytecode) report.bytecode_version = needs.bytecode->version;
+  if (report.runtime == CompatRuntime::kLite) {
+    std::set<std::string> distinct;
+    if (needs.bytecode) {
+      for (const auto& op : needs.bytecode->operators) distinct.insert(op.fullName());
+      report.calls_checked = needs.bytecode->operators.size();
+    }
+    report.operators_checked = distinct.size();
+  } else {
+    report.calls_checked = needs.calls.size();
+    report.operators_checked = needs.operatorCounts().size();
+  }
+  report.problems = CompatChecker(needs, target, options, report.runtime).run();
   if (python_lines) {
     for (auto& problem : report.problems) {
       if (!problem.locations.empty()) problem.python = python_lines->locate(problem.locations.front());

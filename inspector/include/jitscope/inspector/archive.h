@@ -25,6 +25,9 @@ struct ArchiveInfo {
   /// The version range the linked LibTorch reads.
   uint64_t min_supported_version = 0;
   uint64_t max_supported_version = 0;
+  /// The lite-interpreter bytecode versions its mobile loader reads.
+  uint64_t min_supported_bytecode = 0;
+  uint64_t max_supported_bytecode = 0;
   /// Writer details where the archive records them (byte order, a
   /// serialization id); empty strings when absent.
   std::string byte_order;
@@ -41,6 +44,11 @@ struct ArchiveInfo {
   /// traced_inputs/N): evidence of tracing, and inputs to run the model on.
   bool has_traced_inputs = false;
   size_t traced_input_records = 0;
+  /// `_save_for_lite_interpreter` wrote a bytecode.pkl (mobile_bytecode.h).
+  bool has_bytecode = false;
+  /// Storages of data.pkl: parameters and buffers, with the device they
+  /// were saved from ("cuda:0" needs a CUDA LibTorch or a map_location).
+  std::vector<DeclaredStorage> data_storages;
   /// Storages of constants.pkl: the tensors baked into code (CONSTANTS.cN),
   /// with the dtype and device they were saved with.
   std::vector<DeclaredStorage> constant_storages;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,10 +47,25 @@ struct DeclaredTensor {
   std::vector<int64_t> strides;
 };
 
+/// A value as the scan sees it: tuples keep their items, strings and
+/// integers their values; lists, dicts, objects, floats and tensors are
+/// leaves of their kind. Values shared through the pickle's memo are shared
+/// here too, so the tree costs no more than the pickle.
+struct PickleValue {
+  enum class Kind { kNone, kBool, kInt, kFloat, kStr, kTuple, kOpaque, kGlobal, kStorage, kTensor };
+  Kind kind = Kind::kNone;
+  int64_t number = 0;  ///< kInt value, kStorage index into PickleSummary::storages
+  std::string text;    ///< kStr contents, kGlobal "module.name"
+  std::vector<std::shared_ptr<const PickleValue>> items;  ///< kTuple
+  int64_t node = -1;   ///< the scanner's own bookkeeping (nesting depth); not for callers
+};
+
 struct PickleSummary {
   std::vector<DeclaredStorage> storages;  ///< one per distinct key
   std::vector<DeclaredTensor> tensors;
   std::vector<std::string> globals;  ///< "module.name" of every GLOBAL, deduplicated
+  /// What the pickle returns (the stack top at STOP); null for an empty stack.
+  std::shared_ptr<const PickleValue> value;
 };
 
 /// Scans `bytes`; throws PickleRejected on a malformed pickle, an unknown

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "jitscope/inspector/archive.h"
+#include "jitscope/inspector/mobile_bytecode.h"
 
 namespace jitscope {
 
@@ -51,26 +52,16 @@ struct CustomClassUse {
 };
 
 /// A device or dtype fixed in the archive: a literal in the code
-/// (`torch.device("cuda:0")`, `dtype=6`) or a tensor constant's storage.
+/// (`torch.device("cuda:0")`, `dtype=6`), a tensor constant's storage, or
+/// (devices only) the GPU that parameters were saved from.
 struct ConstantUse {
   std::string value;  ///< "cuda:0", "Float"
   /// Where: a code location, or "constants.pkl" for a tensor constant.
   std::string where;
   std::optional<CodeLocation> location;  ///< set for code literals
-};
-
-/// The lite-interpreter (mobile) part of an archive (`bytecode.pkl`).
-struct MobileBytecode {
-  uint64_t version = 0;
-  /// Each method's operator table: "aten::add.Tensor" and the number of
-  /// arguments its call sites pass (nullopt in bytecode before version 6).
-  struct Operator {
-    std::string name;      ///< "aten::add"
-    std::string overload;  ///< "Tensor", "" for the default overload
-    std::optional<size_t> arguments;
-    std::string method;    ///< the method whose table lists it
-  };
-  std::vector<Operator> operators;
+  /// A parameter or buffer's storage (data.pkl), which module.to() moves,
+  /// unlike a tensor constant.
+  bool parameter = false;
 };
 
 struct ModelRequirements {
@@ -83,6 +74,7 @@ struct ModelRequirements {
   std::vector<CustomClassUse> classes;
   std::vector<ConstantUse> devices;
   std::vector<ConstantUse> dtypes;
+  /// The lite-interpreter tables (bytecode.pkl), when the archive has them.
   std::optional<MobileBytecode> bytecode;
 
   /// Each operator called and how many call sites call it.

@@ -26,6 +26,7 @@ enum class CompatKind {
   kCustomClass,      ///< a TorchBind class the target does not register
   kQuantizedEngine,  ///< quantized packed weights on a target with no quantized engine
   kDevice,           ///< a device fixed in the archive that the target cannot honour
+  kBytecode,         ///< lite interpreter: no bytecode.pkl, or a bytecode version the target does not read
 };
 
 std::string_view toString(CompatKind kind);
@@ -55,10 +56,22 @@ struct CompatProblem {
   std::optional<SourceLocation> python;
 };
 
+/// Which loader the target runs the model with.
+enum class CompatRuntime {
+  kAuto,  ///< the lite interpreter for a file with bytecode.pkl (a .ptl), else torch::jit::load
+  kFull,  ///< torch::jit::load: compiles the code records, so their call sites must bind
+  kLite,  ///< torch::jit::_load_for_mobile: reads bytecode.pkl's operator tables, exact overloads
+};
+
+std::string_view toString(CompatRuntime runtime);
+/// "auto", "full", "lite"; nullopt for anything else.
+std::optional<CompatRuntime> parseCompatRuntime(std::string_view name);
+
 struct CompatOptions {
   /// The device the model is served on there ("cuda", "cpu"); empty when
   /// not said, which leaves out the checks of constants pinned to the CPU.
   std::string serve_device;
+  CompatRuntime runtime = CompatRuntime::kAuto;
 };
 
 struct CompatReport {
@@ -66,8 +79,11 @@ struct CompatReport {
   std::string target;          ///< as the user named it
   std::string target_version;  ///< "1.13.0"; empty for an operator list
   bool operator_list_only = false;
-  size_t operators_checked = 0;  ///< distinct operators
-  size_t calls_checked = 0;      ///< call sites
+  /// The loader checked for: kFull or kLite, never kAuto.
+  CompatRuntime runtime = CompatRuntime::kFull;
+  std::optional<uint64_t> bytecode_version;  ///< the file's, when it has bytecode.pkl
+  size_t operators_checked = 0;  ///< distinct operators (lite: distinct name.overload of the tables)
+  size_t calls_checked = 0;      ///< call sites (lite: operator table entries)
   std::vector<CompatProblem> problems;
 
   bool loads() const;  ///< no problem of the load stage
