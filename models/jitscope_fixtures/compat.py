@@ -178,6 +178,17 @@ def _lite_variants(out: OutDir, module, name: str, manifest: dict, entry: dict, 
         out.save_lite(module, f"compat/flatbuffer/{name}.ptl", flatbuffer=True)
     except Exception as error:  # a torch built without FlatBuffer support
         skipped.append(f"flatbuffer/{name}.ptl ({type(error).__name__})")
+    # A bytecode.pkl that is a valid pickle but not bytecode (no version in
+    # front): torch::jit::load ignores it; info and compat refuse it.
+    with zipfile.ZipFile(io.BytesIO(out.path(f"compat/{name}.ptl").read_bytes())) as source:
+        broken = io.BytesIO()
+        with zipfile.ZipFile(broken, "w", zipfile.ZIP_STORED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename.endswith("/bytecode.pkl"):
+                    data = b"\x80\x02X\x02\x00\x00\x00v8\x85."  # ("v8",)
+                target.writestr(info, data, compress_type=info.compress_type)
+    out.write_bytes(broken.getvalue(), f"compat/broken/{name}.no_version.ptl")
     future = _with_bytecode_version(out.path(f"compat/{name}.ptl").read_bytes(), 99)
     out.write_bytes(future, f"compat/{name}.bytecode99.ptl")
     manifest[f"{name}.bytecode99.ptl"] = dict(entry, why="The plain model with bytecode version 99: no "

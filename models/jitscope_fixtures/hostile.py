@@ -277,6 +277,13 @@ def build(out: OutDir) -> GroupResult:
     add("constants_os_system.pt",
         _zip(_edit(records, "/constants.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
         f"constants.pkl calls os.system to create {MARKER}")
+    # bytecode.pkl, which the lite interpreter (_load_for_mobile) unpickles:
+    # the gate scans it as it scans data.pkl and constants.pkl.
+    bytecode = f"{prefix}/bytecode.pkl"
+    add("bytecode_os_system.pt", _zip(records + [(bytecode, HOSTILE_PICKLES["os_system"], zipfile.ZIP_STORED)]),
+        f"a bytecode.pkl that calls os.system to create {MARKER}")
+    add("deflated_bytecode_pkl.pt", _zip(records + [(bytecode, b"\x80\x02K\x08\x85." * 64, zipfile.ZIP_DEFLATED)]),
+        "bytecode.pkl deflated (torch stores it uncompressed)")
     # Issue 18: nesting that LibTorch recurses on (its IValue destructor,
     # its compiler), each deep enough to end an unbounded jitscope with
     # SIGSEGV; refused by the bounds in pickle_scan.cpp and code_depth.h.
@@ -289,6 +296,8 @@ def build(out: OutDir) -> GroupResult:
                    lambda d: b"\x80\x02(" + b"}(K\x00" * deep + b"N" + b"u" * deep + b"t.")),
         f"constants.pkl holds a dict nested {deep} deep")
     debug_record = "__torch__/jitscope_fixtures/classic.py.debug_pkl"
+    add("deep_bytecode_pkl.pt", _zip(records + [(bytecode, nested_lists, zipfile.ZIP_STORED)]),
+        f"bytecode.pkl is a list nested {deep} deep")
     add("deep_debug_pkl.pt", _zip(_edit(records, debug_record, lambda d: nested_lists)),
         f"a .debug_pkl record is a list nested {deep} deep")
     add("damaged_debug_pkl.pt", _zip(_edit(records, debug_record, lambda d: d[:2] + b"a" * 64)),

@@ -51,7 +51,7 @@ PY
 # The compat fixtures this torch saved (tests/data/torch2/compat), and this
 # LibTorch's target table (validators/targets/libtorch-MAJOR.MINOR.json).
 mkdir -p "$out/torch2/compat"
-cp "$build"/models/compat/*.pt "$build/models/compat/manifest.json" "$out/torch2/compat/"
+cp "$build"/models/compat/*.pt "$build"/models/compat/*.ptl "$build/models/compat/manifest.json" "$out/torch2/compat/"
 target="libtorch-$(python3 -c 'import torch; print(".".join(torch.__version__.split(".")[:2]))')"
 "$build/cli/jitscope" target-info -o "$out/$target.json"
 "$build/cli/jitscope" info "$out/torch2/my_cell.traced.pt" | head -8

@@ -114,6 +114,13 @@ TEST(PickleScan, RefusesMalformedPickles) {
                 .find("declared twice"),
             std::string::npos);
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "../x", 4))).find("not a record name"), std::string::npos);
+  // The lite interpreter's writer names storages "N.storage" (bytecode 5
+  // on); the suffix is allowed once, after a plain stem, and nothing else.
+  EXPECT_EQ(scanPickle(pickle(storage("FloatStorage", "140245072983168.storage", 4))).storages.at(0).key,
+            "140245072983168.storage");
+  EXPECT_NE(rejection(pickle(storage("FloatStorage", ".storage", 4))).find("not a record name"), std::string::npos);
+  EXPECT_NE(rejection(pickle(storage("FloatStorage", "0..storage", 4))).find("not a record name"), std::string::npos);
+  EXPECT_NE(rejection(pickle(storage("FloatStorage", "0.pkl", 4))).find("not a record name"), std::string::npos);
   // Regression (found by fuzz/fuzz_pickle_scan.cpp): a key with a newline
   // made the refusal two lines; rejection() checks it is one.
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "0\n1", 4))).find("storage key '0\\x0a1'"),
