@@ -3,7 +3,8 @@ that only torchvision's own library (torchvision/_C*.so) registers, so LibTorch
 cannot load it until that library is loaded (jitscope --load-library).
 
 SSDlite 320 with MobileNetV3-Large, random weights, 3 classes: the smallest
-detection model torchvision 0.14 ships. Its forward takes List[Tensor]; the
+detection model torchvision 0.14 ships, scripted and traced (the traced one
+takes one image and returns its boxes, scores and labels). Its forward takes List[Tensor]; the
 inputs file holds two images (a one-element list is pickled with APPEND, which
 LibTorch 1.13's unpickler does not read).
 """
@@ -15,7 +16,21 @@ import subprocess
 import torch
 import torchvision
 
-from .output import Artifact, GroupResult, OutDir, script, seed_everything
+from .output import Artifact, GroupResult, OutDir, script, seed_everything, trace
+
+
+class FirstImageDetections(torch.nn.Module):
+    """How detection models are traced for deployment: one image in, the
+    boxes, scores and labels of its detections out (a trace cannot return
+    the List[Dict] of the model itself)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image):
+        detections = self.model([image])[0]
+        return detections["boxes"], detections["scores"], detections["labels"]
 
 
 def _loadable_without_python(library: str) -> bool:
@@ -44,6 +59,13 @@ def build(out: OutDir) -> GroupResult:
     out.save_tensors((images,), "detection/inputs/ssdlite.pt")
     out.save_module(script(model), "detection/ssdlite.scripted.pt")
     result.artifacts.append(Artifact("detection/ssdlite.scripted.pt", "scripted", "detection/inputs/ssdlite.pt"))
+    # The traced export of the same weights, on the first image: its graph
+    # calls torchvision::nms too (batched_nms under tracing).
+    wrapped = FirstImageDetections(model).eval()
+    traced = trace(wrapped, (images[0],))
+    out.save_tensors((images[0],), "detection/inputs/ssdlite_first.pt")
+    out.save_module(traced, "detection/ssdlite.traced.pt")
+    result.artifacts.append(Artifact("detection/ssdlite.traced.pt", "traced", "detection/inputs/ssdlite_first.pt"))
     # Where this torchvision's operator library is, for the tests' --load-library.
     out.write_bytes(library[0].encode() + b"\n", "detection/torchvision_library.txt")
     return result
