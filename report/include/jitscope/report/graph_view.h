@@ -63,6 +63,11 @@ struct ViewNode {
   std::string location;              ///< "resnet.py:59"
   std::string tooltip;               ///< schema, full location, module, IR
   std::string highlight;             ///< why it is coloured; empty if not
+  // The parts of the tooltip one by one, for the explorer's side panel.
+  std::string ir;           ///< the node's IR line; empty for boxes that are no node
+  std::string schema;       ///< the operator's schema, when it has one
+  std::string source;       ///< the full Python location, "/src/model.py:21"
+  std::string module_path;  ///< the submodule it belongs to, "layer1.0.conv1"
 };
 
 enum class ClusterKind { kRoot, kModule, kIf, kBranch, kLoop, kBlock };
@@ -105,5 +110,50 @@ struct GraphView {
 
 /// Throws UsageError when `options.focus` names nothing in the graph.
 GraphView buildGraphView(const GraphModel& graph, const GraphViewOptions& options);
+
+// ---- drawings that fit ------------------------------------------------------
+
+/// One graph to draw and the options of its view: the model, and with
+/// --reference its scripted export beside it.
+struct ViewRequest {
+  const GraphModel* graph = nullptr;
+  GraphViewOptions options;
+};
+
+/// What fitViews did to bring a drawing under its bound.
+struct ViewFit {
+  size_t max_nodes = 0;   ///< the bound
+  size_t full_nodes = 0;  ///< boxes of all the views with nothing collapsed
+  size_t drawn = 0;       ///< boxes of the views returned
+  /// The depth submodules were collapsed at ("--collapse N"); nullopt when
+  /// the views fit as they are (or have no submodule to collapse).
+  std::optional<size_t> collapse_depth;
+  std::vector<std::string> folded;  ///< the submodules drawn as one box each
+  /// Boxes left out by truncateViews when even --collapse 1 was too big.
+  size_t dropped = 0;
+};
+
+struct FittedViews {
+  std::vector<GraphView> views;
+  ViewFit fit;
+};
+
+/// Builds the views, then, while they draw more than `max_nodes` boxes
+/// together, collapses submodules level by level, deepest first, down to
+/// the root's children (--collapse 1). Requests with their own
+/// collapse_depth or focus are drawn as asked. The result may still be
+/// over the bound (a flat graph); see truncateViews.
+FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t max_nodes);
+
+/// Cuts views over the bound down to it: each keeps its first boxes in
+/// graph order (inputs, ops as they run), in proportion to its size, and
+/// gains a note box saying how many were left out. Records the count in
+/// `fitted.fit.dropped`; does nothing when they fit.
+void truncateViews(FittedViews& fitted);
+
+/// One line for stderr saying what fitting folded or left out and how to
+/// see it (`--collapse`, `--focus`, `--full`, `--format html`); empty when
+/// nothing was. `output` names the picture, for the explorer's file name.
+std::string describeFit(const ViewFit& fit, const std::string& output);
 
 }  // namespace jitscope
