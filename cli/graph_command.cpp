@@ -224,9 +224,11 @@ int runGraph(CommandContext& ctx) {
 
   std::string bytes;
   if (explorer) {
-    ExplorerOptions page;
-    page.title = fmt::format("{}  {}", fileName(model_path), method);
-    if (collapse > 0) page.collapse_depth = static_cast<size_t>(collapse);
+    ExplorerOptions page = explorerStart(requests, fmt::format("{}  {}", fileName(model_path), method));
+    if (collapse > 0) {
+      page.collapse_depth = static_cast<size_t>(collapse);
+      page.collapse_control = false;
+    }
     bytes = renderGraphExplorer(views, page);
   } else {
     try {

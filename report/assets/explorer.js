@@ -89,14 +89,16 @@
     return out;
   };
 
-  Pane.prototype.collapseTo = function (depth) {
+  // Modules `depth` deep and deeper start collapsed; with `control`, so do
+  // `if`s and loops that deep in the cluster tree.
+  Pane.prototype.collapseTo = function (depth, control) {
     this.collapsed.clear();
     var self = this;
     this.clusters.forEach(function (info, id) {
       if (info.depth === 0) return;
       var kind = info.c.kind;
       if ((kind === 'module' && info.moduleDepth >= depth) ||
-          ((kind === 'if' || kind === 'loop' || kind === 'block') && info.depth >= depth)) {
+          (control && (kind === 'if' || kind === 'loop' || kind === 'block') && info.depth >= depth)) {
         self.collapsed.add(id);
       }
     });
@@ -387,9 +389,12 @@
     return {w: r.width || 800, h: r.height || 600};
   };
 
-  Pane.prototype.fit = function () {
+  // The whole graph in the pane; with `readable`, never so small that the
+  // labels cannot be read: then the top of the graph, centred.
+  Pane.prototype.fit = function (readable) {
     var gg = this.graph.graph(), s = this.size();
     var k = Math.min(s.w / (gg.width || 1), s.h / (gg.height || 1), 1.2);
+    if (readable && k < 0.7) k = 0.7;
     this.t.k = k;
     this.t.x = (s.w - gg.width * k) / 2;
     this.t.y = Math.max(0, (s.h - gg.height * k) / 2);
@@ -445,22 +450,29 @@
     this.synced = new Set();
     if (this.reveal(n)) { this.layout(); this.render(); }
     this.applyClasses();
-    showNode(this, n);
     if (sync) syncOthers(this, n);
+    showNode(this, n);
   };
 
   function other(pane) {
     return panes.filter(function (p) { return p !== pane; });
   }
 
+  // "/src/model.py:35" of a node: the user's line (for a scripted op inside
+  // torch, the user's call of it), without the column.
+  function userLine(node) {
+    var s = node.line || node.source || '';
+    return s.replace(/:(\d+):\d+$/, ':$1');
+  }
+
   // The same Python line in the other view (trace and scripted reference).
   function syncOthers(pane, n) {
-    var source = pane.nodes[n].source;
+    var source = userLine(pane.nodes[n]);
     other(pane).forEach(function (p) {
       p.selected = new Set();
       p.synced = new Set();
       if (source) {
-        p.nodes.forEach(function (node, i) { if (node.source === source) p.synced.add(i); });
+        p.nodes.forEach(function (node, i) { if (userLine(node) === source) p.synced.add(i); });
       }
       var relayout = false;
       p.synced.forEach(function (i) { if (p.reveal(i)) relayout = true; });
@@ -505,6 +517,7 @@
     if (node.ir) section('IR', pre(node.ir, 'ir'));
     if (node.schema) section('Schema', pre(node.schema, 'schema'));
     if (node.source || node.location) section('Python', pre(node.source || node.location, 'source'));
+    if (node.line && userLine(node) !== userLine({source: node.source})) section('Called from', pre(userLine(node), 'line'));
     if (node.module_path) section('Module', pre(node.module_path + (node.module ? '  (' + node.module + ')' : ''), 'module'));
     if (node.details && node.details.length) {
       var ul = html('ul');
@@ -515,8 +528,8 @@
     section('Used by', edgeList(pane, n, false));
     if (!node.ir && node.tooltip) section('About', pre(node.tooltip));
     if (panes.length > 1) {
-      section('Other view', html('div', node.source
-        ? (pane.syncCount || 0) + ' box(es) from ' + node.location + ' (dashed blue)'
+      section('Other view', html('div', userLine(node)
+        ? (pane.syncCount || 0) + ' box(es) from ' + userLine(node).replace(/^.*\//, '') + ' (dashed blue)'
         : 'no source line to match', 'muted'));
     }
   }
@@ -533,8 +546,8 @@
     if (line) {
       return function (node) {
         if (node.location === q) return true;
-        var s = node.source || '';
-        return s === q || s.slice(-(q.length + 1)) === '/' + q;
+        var s = userLine({source: node.source}), u = userLine(node);
+        return s === q || s.slice(-(q.length + 1)) === '/' + q || u === q || u.slice(-(q.length + 1)) === '/' + q;
       };
     }
     if (q.charAt(0) === '%') {
@@ -600,14 +613,14 @@
   var panes = data.views.map(function (view, i) { return new Pane(view, i); });
   var initialDepth = data.collapse_depth;
   panes.forEach(function (p) {
-    if (initialDepth) p.collapseTo(initialDepth);
+    if (initialDepth) p.collapseTo(initialDepth, !!data.collapse_control);
     p.layout();
     p.render();
-    p.fit();
+    p.fit(true);
   });
   document.getElementById('fit').addEventListener('click', function () { panes.forEach(function (p) { p.fit(); }); });
   document.getElementById('collapse-all').addEventListener('click', function () {
-    panes.forEach(function (p) { p.collapseTo(1); p.layout(); p.render(); p.fit(); });
+    panes.forEach(function (p) { p.collapseTo(1, true); p.layout(); p.render(); p.fit(); });
   });
   window.addEventListener('resize', function () { panes.forEach(function (p) { p.fit(); }); });
 

@@ -65,6 +65,7 @@ json nodeJson(const ViewNode& node) {
   if (!node.details.empty()) out["details"] = node.details;
   put(out, "location", node.location);
   put(out, "source", node.source);
+  if (node.user_line != node.source) put(out, "line", node.user_line);
   put(out, "ir", node.ir);
   put(out, "schema", node.schema);
   put(out, "module_path", node.module_path);
@@ -117,20 +118,28 @@ std::string scriptSafe(const std::string& text) {
 
 std::string renderExplorerData(const std::vector<GraphView>& views, const ExplorerOptions& options) {
   json views_json = json::array();
-  size_t boxes = 0;
-  for (const auto& view : views) {
-    views_json.push_back(viewJson(view));
-    boxes += view.nodes.size();
-  }
+  for (const auto& view : views) views_json.push_back(viewJson(view));
   json out = {{"title", options.title}, {"views", std::move(views_json)}};
-  if (options.collapse_depth) {
-    out["collapse_depth"] = *options.collapse_depth;
-  } else if (boxes > options.big_graph) {
-    out["collapse_depth"] = 1;
-  }
+  if (options.collapse_depth) out["collapse_depth"] = *options.collapse_depth;
+  if (options.collapse_control) out["collapse_control"] = true;
   // Names and IR come from the model file: bytes that are not UTF-8 are
   // replaced rather than failing the page.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+ExplorerOptions explorerStart(const std::vector<ViewRequest>& requests, std::string title,
+                              size_t boxes) {
+  ExplorerOptions options;
+  options.title = std::move(title);
+  const ViewFit fit = fitViews(requests, boxes).fit;
+  options.collapse_depth = fit.collapse_depth;
+  if (fit.drawn > boxes) {
+    // Scripted TransformerEncoder layers are mostly fast-path checks at
+    // the top level: fold those too.
+    options.collapse_depth = 1;
+    options.collapse_control = true;
+  }
+  return options;
 }
 
 std::string renderGraphExplorer(const std::vector<GraphView>& views, const ExplorerOptions& options) {
@@ -150,8 +159,8 @@ std::string renderGraphExplorer(const std::vector<GraphView>& views, const Explo
 <button id="collapse-all" type="button" title="collapse every module, if and loop below the top level">collapse all</button>
 <span id="hint">click a box for its details, a frame's title or a ▸ box to open or close it; drag to pan, wheel to zoom</span>
 </header>
-<div id="panes"></div>
-<aside id="panel" hidden><button id="panel-close" type="button" title="close">×</button><div id="panel-body"></div></aside>
+<div id="main"><div id="panes"></div>
+<aside id="panel" hidden><button id="panel-close" type="button" title="close">×</button><div id="panel-body"></div></aside></div>
 <script type="application/json" id="jitscope-data">{2}</script>
 <script>{3}</script>
 <script>{4}</script>

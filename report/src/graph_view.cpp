@@ -468,6 +468,9 @@ class ViewBuilder {
     view.schema = node.schema;
     if (node.source.location.known()) view.source = node.source.location.str();
     view.module_path = module_.at(node.id);
+    const SourceLocation& user =
+        node.source.user_call.known() ? node.source.user_call : node.source.location;
+    if (user.known()) view.user_line = fmt::format("{}:{}", user.file, user.line);
     return view;
   }
 

@@ -106,7 +106,7 @@ async function main() {
       source: (document.querySelector('#panel pre.source') || {}).textContent})`);
     check(!panel.hidden && /= aten::neg\(/.test(panel.ir || ''), `clicking neg opens the panel with its IR line (${panel.ir})`);
     check(/^aten::neg\(Tensor self\) -> Tensor/.test(panel.schema || ''), `the panel shows the schema (${panel.schema})`);
-    check(/classic\.py:24$/.test(panel.source || ''), `the panel shows the Python location (${panel.source})`);
+    check(/classic\.py:24(:\d+)?$/.test(panel.source || ''), `the panel shows the Python location (${panel.source})`);
     await checkClean(p, cell, 'my_cell.html');
     await p.screenshot(path.join(out, 'explorer_my_cell.png'));
 

@@ -17,12 +17,19 @@ namespace jitscope {
 
 struct ExplorerOptions {
   std::string title;  ///< the page's title, "model.pt  forward"
-  /// Module clusters this deep start collapsed (--collapse). Without it a
-  /// big graph (over `big_graph` boxes) starts with the root's children
-  /// collapsed and a small one fully open.
+  /// Module clusters this deep start collapsed (--collapse, or
+  /// explorerStart); none when empty.
   std::optional<size_t> collapse_depth;
-  size_t big_graph = 300;
+  /// `if`s and loops that deep start collapsed too.
+  bool collapse_control = false;
 };
+
+/// The page's first state when --collapse does not say: open as deep as
+/// fits in about `boxes` boxes (fitViews), so the first picture is readable
+/// at "fit" (BERT-base opens at its encoder layers); a graph still bigger
+/// with every module collapsed starts with its `if`s and loops collapsed.
+ExplorerOptions explorerStart(const std::vector<ViewRequest>& requests, std::string title,
+                              size_t boxes = 40);
 
 /// The data the page's script reads: for each view its nodes, edges and
 /// cluster tree, as JSON (also what tests inspect).

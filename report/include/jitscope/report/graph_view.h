@@ -68,6 +68,10 @@ struct ViewNode {
   std::string schema;       ///< the operator's schema, when it has one
   std::string source;       ///< the full Python location, "/src/model.py:21"
   std::string module_path;  ///< the submodule it belongs to, "layer1.0.conv1"
+  /// The user's Python line, "/src/model.py:35": the source location, or
+  /// for a scripted op inside the torch package (the linear of nn.Linear)
+  /// the user's call of it. The explorer syncs trace and reference by it.
+  std::string user_line;
 };
 
 enum class ClusterKind { kRoot, kModule, kIf, kBranch, kLoop, kBlock };
