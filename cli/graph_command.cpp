@@ -28,10 +28,13 @@ namespace {
 
 // Above this many boxes dot's layout takes tens of seconds to minutes.
 constexpr size_t kSlowLayoutNodes = 1000;
-// The default drawing collapses submodules until it has at most this many
-// boxes, which dot lays out in a few seconds on the project's 2-core
-// machine (docs/commands/graph.md, "Big models").
-constexpr size_t kDefaultDrawnNodes = 600;
+// The default drawing collapses submodules until dot's work (boxes plus the
+// ranks long edges skip: layoutWork) is at most this, which dot lays out in
+// a few seconds on the project's 2-core machine: resnet18 scripted (1307)
+// 1.4 s, scripted MobileNetV3-small (5986) 3-4 s, traced DenseNet-121 at
+// --collapse 3 (3925, dense skip edges, the worst per unit) 4-12 s
+// (docs/commands/graph.md, "Big models").
+constexpr size_t kDefaultLayoutWork = 3000;
 
 bool wantsExplorer(const std::string& name, const std::string& output) {
   if (!name.empty()) return name == "html";
@@ -195,7 +198,7 @@ int runGraph(CommandContext& ctx) {
   // --full, the explorer page and unlaid DOT are drawn as asked.
   const bool bounded = !explorer && !full && collapse < 0 && options.focus.empty() &&
                        format != ImageFormat::kDot;
-  FittedViews fitted = fitViews(requests, bounded ? kDefaultDrawnNodes : SIZE_MAX);
+  FittedViews fitted = fitViews(requests, bounded ? kDefaultLayoutWork : SIZE_MAX, FitMeasure::kLayoutWork);
   if (bounded) {
     truncateViews(fitted);
     if (const std::string note = describeFit(fitted.fit, output); !note.empty()) {

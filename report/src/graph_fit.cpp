@@ -22,6 +22,16 @@ size_t boxes(const std::vector<GraphView>& views) {
   return n;
 }
 
+size_t measured(const GraphView& view, FitMeasure measure) {
+  return measure == FitMeasure::kBoxes ? view.nodes.size() : layoutWork(view);
+}
+
+size_t measured(const std::vector<GraphView>& views, FitMeasure measure) {
+  size_t n = 0;
+  for (const auto& view : views) n += measured(view, measure);
+  return n;
+}
+
 bool drawnAsAsked(const GraphViewOptions& options) {
   return options.collapse_depth.has_value() || !options.focus.empty();
 }
@@ -115,11 +125,46 @@ std::string explorerName(const std::string& output) {
 
 }  // namespace
 
-FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t max_nodes) {
+size_t layoutWork(const GraphView& view) {
+  const size_t n = view.nodes.size();
+  std::vector<std::vector<size_t>> out(n);
+  std::vector<size_t> indegree(n, 0);
+  for (const auto& edge : view.edges) {
+    if (edge.kind == EdgeKind::kLoopBack || edge.from == edge.to) continue;
+    out[edge.from].push_back(edge.to);
+    ++indegree[edge.to];
+  }
+  // Longest-path ranks in topological order (Kahn); a node on a cycle
+  // keeps rank 0, which only underestimates.
+  std::vector<size_t> rank(n, 0);
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (indegree[i] == 0) ready.push_back(i);
+  }
+  while (!ready.empty()) {
+    const size_t at = ready.back();
+    ready.pop_back();
+    for (size_t to : out[at]) {
+      rank[to] = std::max(rank[to], rank[at] + 1);
+      if (--indegree[to] == 0) ready.push_back(to);
+    }
+  }
+  size_t work = n;
+  for (size_t from = 0; from < n; ++from) {
+    for (size_t to : out[from]) {
+      if (rank[to] > rank[from] + 1) work += rank[to] - rank[from] - 1;
+    }
+  }
+  return work;
+}
+
+FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t bound, FitMeasure measure) {
   FittedViews fitted;
-  fitted.fit.max_nodes = max_nodes;
+  fitted.fit.measure = measure;
+  fitted.fit.bound = bound;
   fitted.views = build(requests, std::nullopt);
   fitted.fit.full_nodes = boxes(fitted.views);
+  fitted.fit.full_size = measured(fitted.views, measure);
   size_t deepest = 0;
   for (const auto& request : requests) {
     if (drawnAsAsked(request.options)) continue;
@@ -129,7 +174,7 @@ FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t max_nodes)
   }
   // Collapsing at a depth below every module changes nothing; start at the
   // deepest modules and go up one level at a time.
-  for (size_t depth = deepest; depth >= 1 && boxes(fitted.views) > max_nodes; --depth) {
+  for (size_t depth = deepest; depth >= 1 && measured(fitted.views, measure) > bound; --depth) {
     fitted.views = build(requests, depth);
     fitted.fit.collapse_depth = depth;
   }
@@ -144,21 +189,34 @@ FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t max_nodes)
     }
   }
   fitted.fit.drawn = boxes(fitted.views);
+  fitted.fit.size = measured(fitted.views, measure);
   return fitted;
 }
 
 void truncateViews(FittedViews& fitted) {
-  const size_t total = boxes(fitted.views);
-  const size_t bound = fitted.fit.max_nodes;
+  const FitMeasure measure = fitted.fit.measure;
+  const size_t total = measured(fitted.views, measure);
+  const size_t bound = fitted.fit.bound;
   if (total <= bound) return;
   size_t notes = 0;
   for (auto& view : fitted.views) {
-    const size_t share = std::max<size_t>(1, bound * view.nodes.size() / total);
-    const size_t dropped = truncateView(view, share);
+    const size_t share = std::max<size_t>(1, bound * measured(view, measure) / total);
+    if (measured(view, measure) <= share) continue;
+    // The most leading boxes whose drawing stays within the share (work
+    // grows with the boxes kept).
+    size_t low = 1, high = view.nodes.size();
+    while (low < high) {
+      const size_t mid = (low + high + 1) / 2;
+      GraphView trial = view;
+      truncateView(trial, mid);
+      if (measured(trial, measure) <= share) low = mid; else high = mid - 1;
+    }
+    const size_t dropped = truncateView(view, low);
     fitted.fit.dropped += dropped;
     if (dropped > 0) ++notes;
   }
   fitted.fit.drawn = boxes(fitted.views) - notes;  // the boxes of the graph, not the notes
+  fitted.fit.size = measured(fitted.views, measure);
 }
 
 std::string describeFit(const ViewFit& fit, const std::string& output) {
@@ -169,11 +227,12 @@ std::string describeFit(const ViewFit& fit, const std::string& output) {
                   html);
   if (fit.dropped > 0) {
     return fmt::format(
-        "{} boxes{}, over the {} Graphviz lays out in seconds: drew the first {} in graph order "
+        "{} boxes{}: too many for Graphviz to lay out in seconds; drew the first {} in graph order "
         "and left out {}; --focus FILE:LINE draws around a line, {}",
         fit.full_nodes,
-        fit.collapse_depth ? " even with every submodule collapsed (--collapse 1)" : " and no submodule to collapse",
-        fit.max_nodes, fit.drawn, fit.dropped, open);
+        fit.collapse_depth ? " even with every submodule collapsed (--collapse 1)"
+                           : " and no submodule to collapse",
+        fit.drawn, fit.dropped, open);
   }
   if (!fit.collapse_depth) return "";
   const size_t depth = *fit.collapse_depth;

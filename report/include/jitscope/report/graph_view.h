@@ -124,11 +124,25 @@ struct ViewRequest {
   GraphViewOptions options;
 };
 
+/// What a bound counts: boxes (what a reader can take in at "fit"), or the
+/// work of Graphviz's layered layout: boxes plus the virtual nodes dot adds
+/// where an edge spans several ranks (DenseNet's concatenations of every
+/// earlier layer: 495 boxes, over two minutes of dot; scripted
+/// MobileNetV3 with 869 boxes and short edges: 4 s).
+enum class FitMeasure { kBoxes, kLayoutWork };
+
+/// Boxes plus, per edge that is not a loop's back edge, the ranks it skips
+/// in a longest-path layering of the view.
+size_t layoutWork(const GraphView& view);
+
 /// What fitViews did to bring a drawing under its bound.
 struct ViewFit {
-  size_t max_nodes = 0;   ///< the bound
+  FitMeasure measure = FitMeasure::kBoxes;
+  size_t bound = 0;       ///< in `measure`
   size_t full_nodes = 0;  ///< boxes of all the views with nothing collapsed
+  size_t full_size = 0;   ///< the same in `measure`
   size_t drawn = 0;       ///< boxes of the views returned
+  size_t size = 0;        ///< the same in `measure`
   /// The depth submodules were collapsed at ("--collapse N"); nullopt when
   /// the views fit as they are (or have no submodule to collapse).
   std::optional<size_t> collapse_depth;
@@ -142,17 +156,18 @@ struct FittedViews {
   ViewFit fit;
 };
 
-/// Builds the views, then, while they draw more than `max_nodes` boxes
-/// together, collapses submodules level by level, deepest first, down to
-/// the root's children (--collapse 1). Requests with their own
-/// collapse_depth or focus are drawn as asked. The result may still be
-/// over the bound (a flat graph); see truncateViews.
-FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t max_nodes);
+/// Builds the views, then, while together they measure more than `bound`,
+/// collapses submodules level by level, deepest first, down to the root's
+/// children (--collapse 1). Requests with their own collapse_depth or focus
+/// are drawn as asked. The result may still be over the bound (a flat
+/// graph); see truncateViews.
+FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t bound,
+                     FitMeasure measure = FitMeasure::kBoxes);
 
 /// Cuts views over the bound down to it: each keeps its first boxes in
-/// graph order (inputs, ops as they run), in proportion to its size, and
-/// gains a note box saying how many were left out. Records the count in
-/// `fitted.fit.dropped`; does nothing when they fit.
+/// graph order (inputs, ops as they run), as many as fit its share of the
+/// bound, and gains a note box saying how many were left out. Records the
+/// count in `fitted.fit.dropped`; does nothing when they fit.
 void truncateViews(FittedViews& fitted);
 
 /// One line for stderr saying what fitting folded or left out and how to
