@@ -67,6 +67,7 @@
     this.t = {x: 0, y: 0, k: 1};
     this.boxes = new Map();        // layout key -> {x, y, width, height}
     this.index_clusters(view.root, null, 0, 0);
+    this.indexEdges();
     this.build_dom();
   }
 
@@ -93,6 +94,7 @@
   // `if`s and loops that deep in the cluster tree.
   Pane.prototype.collapseTo = function (depth, control) {
     this.collapsed.clear();
+    this.cache.clear();
     var self = this;
     this.clusters.forEach(function (info, id) {
       if (info.depth === 0) return;
@@ -166,69 +168,156 @@
   }
 
   // ---- layout ----------------------------------------------------------------
-  Pane.prototype.layout = function () {
-    var t0 = performance.now();
-    var g = new dagre.graphlib.Graph({compound: true, multigraph: false});
-    g.setGraph({rankdir: 'TB', nodesep: 16, ranksep: 22, edgesep: 8, marginx: 16, marginy: 16});
-    g.setDefaultEdgeLabel(function () { return {}; });
-    var self = this;
-    var items = [];  // what to draw: {key, type, ...}
-    (function add(c, parentKey) {
-      c.nodes.forEach(function (n) {
-        var node = self.nodes[n];
-        var lines = nodeLines(node);
-        var key = 'n:' + n;
-        var size = sizeOf(lines, node.kind);
-        g.setNode(key, {width: size.width, height: size.height});
-        if (parentKey) g.setParent(key, parentKey);
-        items.push({key: key, type: 'node', n: n, lines: lines});
-      });
-      c.children.forEach(function (child) {
-        var info = self.clusters.get(child.id);
-        if (self.collapsed.has(child.id) || info.count === 0) {
-          var key = 'c:' + child.id;
-          var lines = foldedLines(child, info.count);
-          var size = sizeOf(lines, 'folded');
-          g.setNode(key, {width: size.width + 6, height: size.height + 6});
-          if (parentKey) g.setParent(key, parentKey);
-          items.push({key: key, type: 'folded', c: child, lines: lines, count: info.count});
-        } else {
-          var ckey = 'k:' + child.id;
-          g.setNode(ckey, {});
-          if (parentKey) g.setParent(ckey, parentKey);
-          items.push({key: ckey, type: 'cluster', c: child, depth: info.depth});
-          add(child, ckey);
-        }
-      });
-    })(this.view.root, null);
+  // Hierarchical: each open cluster's interior is laid out on its own, as a
+  // flat graph in which every child cluster is one box of the size of its
+  // own layout, and the layouts are composed. Edges are laid out at the
+  // cluster where their ends meet (their lowest common cluster). A toggle
+  // lays out again only the toggled cluster and the clusters around it; the
+  // others come from the cache.
+  var LABEL_BAND = 18;
 
-    var rep = this.representatives();
-    this.rep = rep;
-    var seen = new Map();
-    this.edges.forEach(function (e) {
-      var a = rep[e[0]], b = rep[e[1]];
-      if (a === b) return;
-      var key = a + '>' + b;
-      if (seen.has(key)) return;
-      var folded = a.charAt(0) === 'c' || b.charAt(0) === 'c';
-      var label = {label: folded ? '' : e[2], kind: e[3], from: e[0], to: e[1]};
+  // Per node, the cluster ids from the root to its own; per edge, the
+  // cluster where its ends meet.
+  Pane.prototype.indexEdges = function () {
+    var self = this;
+    this.chain = new Array(this.nodes.length);
+    (function walk(c, chain) {
+      var mine = chain.concat([c.id]);
+      for (var i = 0; i < c.nodes.length; i++) self.chain[c.nodes[i]] = mine;
+      for (var j = 0; j < c.children.length; j++) walk(c.children[j], mine);
+    })(this.view.root, []);
+    this.edgesAt = new Map();
+    this.edges.forEach(function (e, index) {
+      var a = self.chain[e[0]], b = self.chain[e[1]];
+      var d = 0;
+      while (d + 1 < a.length && d + 1 < b.length && a[d + 1] === b[d + 1]) d++;
+      var at = a[d];
+      if (!self.edgesAt.has(at)) self.edgesAt.set(at, []);
+      self.edgesAt.get(at).push(index);
+    });
+    this.cache = new Map();
+  };
+
+  // The box that stands for node n inside cluster c (at depth d): the node
+  // itself, or the child cluster that holds it (folded or open).
+  Pane.prototype.itemOf = function (n, depth) {
+    var chain = this.chain[n];
+    if (chain.length <= depth + 1) return 'n:' + n;
+    var child = chain[depth + 1];
+    return (this.collapsed.has(child) ? 'c:' : 'k:') + child;
+  };
+
+  Pane.prototype.invalidate = function (clusterId) {
+    var self = this;
+    this.ancestors(clusterId).forEach(function (id) { self.cache.delete(id); });
+  };
+
+  Pane.prototype.layoutCluster = function (c) {
+    var cached = this.cache.get(c.id);
+    if (cached) return cached;
+    var self = this, info = this.clusters.get(c.id);
+    var g = new dagre.graphlib.Graph({multigraph: false});
+    g.setGraph({rankdir: 'TB', nodesep: 16, ranksep: 22, edgesep: 8, marginx: 8, marginy: 8});
+    g.setDefaultEdgeLabel(function () { return {}; });
+    var items = [];
+    c.nodes.forEach(function (n) {
+      var node = self.nodes[n];
+      var lines = nodeLines(node);
+      var size = sizeOf(lines, node.kind);
+      g.setNode('n:' + n, size);
+      items.push({key: 'n:' + n, type: 'node', n: n, lines: lines});
+    });
+    c.children.forEach(function (child) {
+      var cinfo = self.clusters.get(child.id);
+      if (self.collapsed.has(child.id) || cinfo.count === 0) {
+        var lines = foldedLines(child, cinfo.count);
+        var size = sizeOf(lines, 'folded');
+        g.setNode('c:' + child.id, {width: size.width + 6, height: size.height + 6});
+        items.push({key: 'c:' + child.id, type: 'folded', c: child, lines: lines});
+      } else {
+        var sub = self.layoutCluster(child);
+        g.setNode('k:' + child.id, {width: sub.width, height: sub.height});
+        items.push({key: 'k:' + child.id, type: 'cluster', c: child, sub: sub});
+      }
+    });
+    var seen = new Set();
+    (this.edgesAt.get(c.id) || []).forEach(function (index) {
+      var e = self.edges[index];
+      var a = self.itemOf(e[0], info.depth), b = self.itemOf(e[1], info.depth);
+      if (a === b || seen.has(a + '>' + b)) return;
+      seen.add(a + '>' + b);
       // A loop's back edge runs against the flow: it must not pull the
       // body's order around.
       g.setEdge(a, b, {minlen: 1, weight: e[3] === 'back' ? 0 : 1});
-      seen.set(key, label);
     });
     dagre.layout(g);
-    this.graph = g;
-    this.items = items;
-    this.edgeInfo = seen;
+    var gg = g.graph();
+    var band = c.kind === 'root' ? 0 : LABEL_BAND;
+    var labelWidth = c.kind === 'root' ? 0 : textWidth('\u25be ' + c.label, SMALL_FONT) + 16;
+    var result = {g: g, items: items, band: band,
+                  width: Math.ceil(Math.max(gg.width || 40, labelWidth)), height: Math.ceil((gg.height || 30) + band),
+                  inner: gg.width || 40};
+    this.cache.set(c.id, result);
+    return result;
+  };
+
+  Pane.prototype.layout = function () {
+    var t0 = performance.now();
+    var self = this;
+    var root = this.layoutCluster(this.view.root);
+    var boxes = new Map(), placed = [], levelPoints = new Map();
+    (function place(c, lay, ox, oy) {
+      var dx = ox + (lay.width - lay.inner) / 2, dy = oy + lay.band;
+      lay.items.forEach(function (item) {
+        var b = lay.g.node(item.key);
+        var box = {x: dx + b.x, y: dy + b.y, width: b.width, height: b.height};
+        boxes.set(item.key, box);
+        placed.push({item: item, box: box});
+        if (item.type === 'cluster') place(item.c, item.sub, box.x - box.width / 2, box.y - box.height / 2);
+      });
+      var points = new Map();
+      lay.g.edges().forEach(function (e) {
+        points.set(e.v + '>' + e.w, (lay.g.edge(e).points || []).map(function (p) { return {x: dx + p.x, y: dy + p.y}; }));
+      });
+      levelPoints.set(c.id, points);
+    })(this.view.root, root, 0, 0);
+
+    // One drawn edge per pair of visible boxes: the path laid out where its
+    // ends meet, extended to the boxes inside open clusters.
+    var rep = this.representatives();
+    var drawn = new Map();
+    this.edges.forEach(function (e) {
+      var ru = rep[e[0]], rv = rep[e[1]];
+      if (ru === rv) return;
+      var key = ru + '>' + rv;
+      if (drawn.has(key)) return;
+      var a = self.chain[e[0]], b = self.chain[e[1]];
+      var d = 0;
+      while (d + 1 < a.length && d + 1 < b.length && a[d + 1] === b[d + 1]) d++;
+      var at = a[d], depth = self.clusters.get(at).depth;
+      var ia = self.itemOf(e[0], depth), ib = self.itemOf(e[1], depth);
+      var level = levelPoints.get(at);
+      var pts = level && level.get(ia + '>' + ib);
+      if (!pts) return;  // inside a folded box
+      pts = pts.slice();
+      if (ru !== ia) { var bu = boxes.get(ru); if (bu) pts.unshift({x: bu.x, y: bu.y + bu.height / 2}); }
+      if (rv !== ib) { var bv = boxes.get(rv); if (bv) pts.push({x: bv.x, y: bv.y - bv.height / 2}); }
+      var folded = ru.charAt(0) === 'c' || rv.charAt(0) === 'c';
+      drawn.set(key, {points: pts, kind: e[3], label: folded ? '' : e[2], from: ru, to: rv});
+    });
+    this.rep = rep;
+    this.boxes = boxes;
+    this.placed = placed;
+    this.drawEdges = drawn;
+    this.extent = {width: root.width, height: root.height};
     var ms = performance.now() - t0;
-    stats.layouts.push({pane: this.index, boxes: g.nodeCount(), ms: ms});
+    stats.layouts.push({pane: this.index, boxes: placed.length, ms: ms});
     return ms;
   };
 
   // ---- drawing ----------------------------------------------------------------
   Pane.prototype.render = function () {
-    var g = this.graph, self = this;
+    var self = this;
     var vp = this.viewport;
     while (vp.firstChild) vp.removeChild(vp.firstChild);
     var clusterLayer = el('g', {'class': 'clusters'}, vp);
@@ -236,17 +325,16 @@
     var nodeLayer = el('g', {'class': 'nodes'}, vp);
     this.nodeEls = new Map();   // node index or 'c:id' -> element
     var visibleBoxes = 0;
-    this.items.forEach(function (item) {
-      var box = g.node(item.key);
-      if (!box) return;
+    this.placed.forEach(function (p) {
+      var item = p.item, box = p.box;
       if (item.type === 'cluster') {
         var c = item.c;
         var cg = el('g', {'class': 'cluster kind-' + c.kind + (c.highlighted ? ' highlighted' : ''),
                           'data-cluster': c.id}, clusterLayer);
         var x = box.x - box.width / 2, y = box.y - box.height / 2;
-        el('rect', {'class': 'frame', x: x, y: y - 10, width: box.width, height: box.height + 10, rx: 5}, cg);
+        el('rect', {'class': 'frame', x: x, y: y, width: box.width, height: box.height, rx: 5}, cg);
         var collapsible = c.kind !== 'branch';
-        var label = el('text', {'class': 'label', x: x + 5, y: y + 1}, cg);
+        var label = el('text', {'class': 'label', x: x + 6, y: y + 13}, cg);
         label.textContent = (collapsible ? '\u25be ' : '') + c.label;
         if (collapsible) {
           label.addEventListener('click', function (ev) { ev.stopPropagation(); if (!self.dragged) self.toggle(c.id); });
@@ -304,11 +392,10 @@
       self.nodeEls.set(isNode ? item.n : 'c:' + item.c.id, ng);
     });
     var marker = 'url(#arrow' + this.index + ')';
-    g.edges().forEach(function (e) {
-      var info = self.edgeInfo.get(e.v + '>' + e.w);
-      var pts = g.edge(e).points;
-      if (!pts || !pts.length) return;
-      var eg = el('g', {'class': 'edge kind-' + info.kind, 'data-from': e.v, 'data-to': e.w}, edgeLayer);
+    this.drawEdges.forEach(function (info) {
+      var pts = info.points;
+      if (!pts || pts.length < 2) return;
+      var eg = el('g', {'class': 'edge kind-' + info.kind, 'data-from': info.from, 'data-to': info.to}, edgeLayer);
       var d = 'M' + pts[0].x + ',' + pts[0].y;
       for (var i = 1; i < pts.length - 1; i++) {
         var mx = (pts[i].x + pts[i + 1].x) / 2, my = (pts[i].y + pts[i + 1].y) / 2;
@@ -322,7 +409,6 @@
         t.textContent = info.label;
       }
     });
-    var gn = this.view.graph_nodes;
     this.countEl.textContent = visibleBoxes + ' boxes shown; ' + this.nodes.length + ' in all' +
       (this.collapsed.size ? '; click a \u25b8 box to open it' : '');
     this.applyClasses();
@@ -392,7 +478,7 @@
   // The whole graph in the pane; with `readable`, never so small that the
   // labels cannot be read: then the top of the graph, centred.
   Pane.prototype.fit = function (readable) {
-    var gg = this.graph.graph(), s = this.size();
+    var gg = this.extent, s = this.size();
     var k = Math.min(s.w / (gg.width || 1), s.h / (gg.height || 1), 1.2);
     if (readable && k < 0.7) k = 0.7;
     this.t.k = k;
@@ -403,12 +489,12 @@
 
   // Keeps the point of the graph at layout key `key` where it is on screen.
   Pane.prototype.keyCentre = function (key) {
-    var b = this.graph && this.graph.node(key);
+    var b = this.boxes && this.boxes.get(key);
     return b ? {x: b.x, y: b.y} : null;
   };
 
   Pane.prototype.centreOn = function (key, minZoom) {
-    var b = this.graph.node(key);
+    var b = this.boxes.get(key);
     if (!b) return;
     var s = this.size();
     if (minZoom && this.t.k < minZoom) this.t.k = minZoom;
@@ -423,6 +509,7 @@
     var before = this.collapsed.has(clusterId) ? this.keyCentre('c:' + clusterId) : this.keyCentre('k:' + clusterId);
     var screen = before && {x: before.x * this.t.k + this.t.x, y: before.y * this.t.k + this.t.y};
     if (this.collapsed.has(clusterId)) this.collapsed.delete(clusterId); else this.collapsed.add(clusterId);
+    this.invalidate(clusterId);
     this.layout();
     this.render();
     var after = this.collapsed.has(clusterId) ? this.keyCentre('c:' + clusterId) : this.keyCentre('k:' + clusterId);
@@ -439,7 +526,7 @@
   Pane.prototype.reveal = function (n) {
     var opened = false, self = this;
     this.ancestors(this.nodeCluster[n]).forEach(function (id) {
-      if (self.collapsed.delete(id)) opened = true;
+      if (self.collapsed.delete(id)) { opened = true; self.invalidate(id); }
     });
     return opened;
   };

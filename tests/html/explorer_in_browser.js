@@ -121,13 +121,17 @@ async function main() {
     await p.screenshot(path.join(out, 'explorer_my_cell_pair.png'));
 
     // -- bigger models, for a person to look at
-    for (const [file, name, open] of [[bert, 'bert_tiny', 'g.node.kind-folded[data-cluster*="encoder"]'],
+    for (const [file, name, open] of [[bert, 'bert_tiny', 'g.node.kind-folded[data-cluster*="layers_0"]'],
                                        [resnet, 'resnet18', 'g.node.kind-folded[data-cluster*="layer1"]'],
                                        [encoder, 'transformer_encoder', 'g.node.kind-folded']]) {
       p = await openPage(browser, file);
       await p.screenshot(path.join(out, `explorer_${name}.png`));
-      if (await p.eval(`!!document.querySelector(${JSON.stringify(open)})`)) {
+      const id = await p.eval(`(document.querySelector(${JSON.stringify(open)}) || {getAttribute: () => null}).getAttribute('data-cluster')`);
+      if (id) {
+        await p.eval(`window.jitscopeExplorer.panes[0].centreOn(${JSON.stringify('c:' + id)})`);
+        const shown = await p.eval(`document.querySelectorAll('g.node').length`);
         await p.click(open);
+        check((await p.eval(`document.querySelectorAll('g.node').length`)) > shown, `${name}: clicking ${id} opens it in place`);
         await p.screenshot(path.join(out, `explorer_${name}_opened.png`));
       }
       const boxes = await p.eval(`document.querySelectorAll('g.node').length`);
