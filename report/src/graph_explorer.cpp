@@ -10,6 +10,7 @@ namespace jitscope {
 namespace assets {
 // report/assets/ and third_party/dagre/, embedded by cmake/EmbedAssets.cmake.
 extern const char kDagreJs[];
+extern const char kDagreLicense[];
 extern const char kExplorerJs[];
 extern const char kExplorerCss[];
 }  // namespace assets
@@ -162,12 +163,14 @@ std::string renderGraphExplorer(const std::vector<GraphView>& views, const Explo
 <div id="main"><div id="panes"></div>
 <aside id="panel" hidden><button id="panel-close" type="button" title="close">×</button><div id="panel-body"></div></aside></div>
 <script type="application/json" id="jitscope-data">{2}</script>
-<script>{3}</script>
+<script>/* dagre 3.1.3, https://github.com/dagrejs/dagre (vendored in jitscope's third_party/dagre)
+{5}*/
+{3}</script>
 <script>{4}</script>
 </body></html>
 )",
       xmlEscape(options.title), assets::kExplorerCss, scriptSafe(renderExplorerData(views, options)),
-      assets::kDagreJs, assets::kExplorerJs);
+      assets::kDagreJs, assets::kExplorerJs, assets::kDagreLicense);
 }
 
 }  // namespace jitscope

@@ -223,7 +223,7 @@ TEST(GraphExplorer, TheFirstStateOpensAsDeepAsFits) {
   EXPECT_FALSE(small.collapse_depth);
   const ExplorerOptions big = explorerStart({request(resnet)}, "r", 40);
   ASSERT_TRUE(big.collapse_depth);
-  EXPECT_EQ(*big.collapse_depth, 1u);  // layer1..layer4 at the top
+  EXPECT_EQ(*big.collapse_depth, 2u);  // layer1.0 ... layer4.1 one box each
   EXPECT_FALSE(big.collapse_control);
   const Model encoder = read("transformer_encoder.scripted.pt");
   const ExplorerOptions flat = explorerStart({request(encoder)}, "t", 5);
