@@ -187,6 +187,12 @@
       for (var j = 0; j < c.children.length; j++) walk(c.children[j], mine);
     })(this.view.root, []);
     this.edgesAt = new Map();
+    this.leaving = new Map();
+    this.entering = new Map();
+    function push(map, key, value) {
+      if (!map.has(key)) map.set(key, []);
+      map.get(key).push(value);
+    }
     this.edges.forEach(function (e, index) {
       var a = self.chain[e[0]], b = self.chain[e[1]];
       var d = 0;
@@ -194,6 +200,9 @@
       var at = a[d];
       if (!self.edgesAt.has(at)) self.edgesAt.set(at, []);
       self.edgesAt.get(at).push(index);
+      // The clusters the edge leaves and enters on its way.
+      for (var i = d + 1; i < a.length; i++) push(self.leaving, a[i], index);
+      for (var j = d + 1; j < b.length; j++) push(self.entering, b[j], index);
     });
     this.cache = new Map();
   };
@@ -250,6 +259,33 @@
       // body's order around.
       g.setEdge(a, b, {minlen: 1, weight: e[3] === 'back' ? 0 : 1});
     });
+    // Edges that cross the frame end at ports, pulled to the top (into the
+    // cluster) or the bottom (out of it), so that inside the frame they are
+    // routed around the boxes like any other edge.
+    if (c.kind !== 'root') {
+      var sources = g.nodes().filter(function (k) { return !(g.inEdges(k) || []).length; });
+      var sinks = g.nodes().filter(function (k) { return !(g.outEdges(k) || []).length; });
+      var ports = function (list, end, incoming) {
+        var made = false;
+        (list || []).forEach(function (index) {
+          var e = self.edges[index];
+          var item = self.itemOf(incoming ? e[1] : e[0], info.depth);
+          var port = (incoming ? 'pin:' : 'pout:') + item;
+          if (g.hasNode(port)) return;
+          if (!made) { g.setNode(end, {width: 1, height: 1}); made = true; }
+          g.setNode(port, {width: 1, height: 1});
+          if (incoming) { g.setEdge(end, port, {minlen: 1, weight: 10}); g.setEdge(port, item, {minlen: 1, weight: 1}); }
+          else { g.setEdge(port, end, {minlen: 1, weight: 10}); g.setEdge(item, port, {minlen: 1, weight: 1}); }
+        });
+        if (made) {
+          (incoming ? sources : sinks).forEach(function (k) {
+            if (incoming) g.setEdge(end, k, {minlen: 1, weight: 0}); else g.setEdge(k, end, {minlen: 1, weight: 0});
+          });
+        }
+      };
+      ports(this.entering.get(c.id), '^top', true);
+      ports(this.leaving.get(c.id), '^bottom', false);
+    }
     dagre.layout(g);
     var gg = g.graph();
     var band = c.kind === 'root' ? 0 : LABEL_BAND;
@@ -297,11 +333,22 @@
       var at = a[d], depth = self.clusters.get(at).depth;
       var ia = self.itemOf(e[0], depth), ib = self.itemOf(e[1], depth);
       var level = levelPoints.get(at);
-      var pts = level && level.get(ia + '>' + ib);
-      if (!pts) return;  // inside a folded box
-      pts = pts.slice();
-      if (ru !== ia) { var bu = boxes.get(ru); if (bu) pts.unshift({x: bu.x, y: bu.y + bu.height / 2}); }
-      if (rv !== ib) { var bv = boxes.get(rv); if (bv) pts.push({x: bv.x, y: bv.y - bv.height / 2}); }
+      var mid = level && level.get(ia + '>' + ib);
+      if (!mid) return;  // inside a folded box
+      // Out of each open cluster around the source, innermost first, then
+      // across, then into each open cluster around the target.
+      var pts = [];
+      for (var i = a.length - 1; i > d; i--) {
+        if (!levelPoints.has(a[i])) continue;  // folded, or inside a folded one
+        var ai = self.itemOf(e[0], self.clusters.get(a[i]).depth);
+        pts = pts.concat(levelPoints.get(a[i]).get(ai + '>pout:' + ai) || []);
+      }
+      pts = pts.concat(mid);
+      for (var j = d + 1; j < b.length; j++) {
+        if (!levelPoints.has(b[j])) break;
+        var bj = self.itemOf(e[1], self.clusters.get(b[j]).depth);
+        pts = pts.concat(levelPoints.get(b[j]).get('pin:' + bj + '>' + bj) || []);
+      }
       var folded = ru.charAt(0) === 'c' || rv.charAt(0) === 'c';
       drawn.set(key, {points: pts, kind: e[3], label: folded ? '' : e[2], from: ru, to: rv});
     });
