@@ -73,12 +73,14 @@
 
   Pane.prototype.index_clusters = function (c, parent, depth, moduleDepth) {
     var md = moduleDepth + (c.kind === 'module' ? 1 : 0);
-    var info = {c: c, parent: parent, depth: depth, moduleDepth: md, count: 0};
+    var info = {c: c, parent: parent, depth: depth, moduleDepth: md, count: 0, highlighted: !!c.highlighted};
     this.clusters.set(c.id, info);
     for (var i = 0; i < c.nodes.length; i++) this.nodeCluster[c.nodes[i]] = c.id;
     var count = c.nodes.length;
+    for (var h = 0; h < c.nodes.length; h++) if (this.view.nodes[c.nodes[h]].highlight) info.highlighted = true;
     for (var j = 0; j < c.children.length; j++) {
       count += this.index_clusters(c.children[j], c.id, depth + 1, md);
+      if (this.clusters.get(c.children[j].id).highlighted) info.highlighted = true;
     }
     info.count = count;
     return count;
@@ -396,7 +398,7 @@
       var node = isNode ? self.nodes[item.n] : null;
       var kind = isNode ? node.kind : 'folded';
       var cls = 'node kind-' + kind;
-      if (!isNode) cls += ' of-' + item.c.kind;
+      if (!isNode) cls += ' of-' + item.c.kind + (self.clusters.get(item.c.id).highlighted ? ' highlighted' : '');
       if (isNode && node.highlight) cls += ' highlighted';
       var ng = el('g', {'class': cls, transform: 'translate(' + (box.x - w / 2) + ',' + (box.y - h / 2) + ')'}, nodeLayer);
       if (isNode) {

@@ -60,8 +60,10 @@ const titles = (p) => p.eval(`[...document.querySelectorAll('.pane[data-pane="0"
 
 async function main() {
   const cell = page('my_cell.html', [path.join(models, 'my_cell.scripted.pt'), '--collapse', '1']);
+  const audit = path.join(out, 'my_cell_audit.json');
+  spawnSync(jitscope, ['audit', path.join(models, 'my_cell.traced.pt'), '--format', 'json'], {stdio: ['ignore', fs.openSync(audit, 'w'), 'inherit']});
   const pair = page('my_cell_pair.html', [path.join(models, 'my_cell.traced.pt'), '--reference',
-                                          path.join(models, 'my_cell.scripted.pt')]);
+                                          path.join(models, 'my_cell.scripted.pt'), '--highlight', audit]);
   const bert = page('bert_tiny.html', [path.join(models, 'bert_tiny.traced.pt')]);
   const resnet = page('resnet18.html', [path.join(models, 'resnet18.traced.pt')]);
   const encoder = page('transformer_encoder.html', [path.join(models, 'transformer_encoder.scripted.pt')]);
@@ -117,6 +119,10 @@ async function main() {
     await p.click(`.pane[data-pane="0"] g.node[data-id="${linear}"]`);
     const synced = await p.eval(`[...document.querySelectorAll('.pane[data-pane="1"] g.node.synced')].map(g => g.querySelector('tspan.title').textContent)`);
     check(synced.includes('linear'), `selecting linear in the trace marks the reference's node of the same line (${synced.join(', ')})`);
+    const red = await p.eval(`[0, 1].map(i => document.querySelectorAll('.pane[data-pane="' + i + '"] .highlighted').length)`);
+    check(red[0] > 0 && red[1] > 0, `--highlight: the frozen if is marked on both sides (${red.join(' and ')} marked)`);
+    const note = await p.eval(`(() => { const g = document.querySelector('.pane[data-pane="0"] g.node.kind-note'); return g && g.textContent.replace(/\\s+/g, ' ').slice(0, 90); })()`);
+    check(/classic\.py:21/.test(note || ''), `the trace's note names the line it lost (${note})`);
     await checkClean(p, pair, 'my_cell_pair.html');
     await p.screenshot(path.join(out, 'explorer_my_cell_pair.png'));
 
