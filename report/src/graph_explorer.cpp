@@ -161,7 +161,7 @@ std::string renderGraphExplorer(const std::vector<GraphView>& views, const Explo
 <span id="hint">click a box for its details, a frame's title or a ▸ box to open or close it; drag to pan, wheel to zoom</span>
 </header>
 <div id="main"><div id="panes"></div>
-<aside id="panel" hidden><button id="panel-close" type="button" title="close">×</button><div id="panel-body"></div></aside></div>
+<aside id="panel"><button id="panel-close" type="button" title="close">×</button><div id="panel-body"><h2>Details</h2><p class="muted">Click a box for its IR line, schema, Python location, module, inputs and users, and the audit findings on it.</p><p class="muted">Search takes an op (<code>conv2d</code>), a module path (<code>layer1.0</code>), a value (<code>%x.1</code>) or <code>file.py:LINE</code>; Enter again goes to the next match.</p></div></aside></div>
 <script type="application/json" id="jitscope-data">{2}</script>
 <script>/* dagre 3.1.3, https://github.com/dagrejs/dagre (vendored in jitscope's third_party/dagre)
 {5}*/
