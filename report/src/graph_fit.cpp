@@ -198,6 +198,7 @@ void truncateViews(FittedViews& fitted) {
   const size_t total = measured(fitted.views, measure);
   const size_t bound = fitted.fit.bound;
   if (total <= bound) return;
+  fitted.fit.before_cut = fitted.fit.drawn;
   size_t notes = 0;
   for (auto& view : fitted.views) {
     const size_t share = std::max<size_t>(1, bound * measured(view, measure) / total);
@@ -226,13 +227,14 @@ std::string describeFit(const ViewFit& fit, const std::string& output) {
                   "opens any module interactively",
                   html);
   if (fit.dropped > 0) {
+    const std::string collapsed =
+        fit.collapse_depth ? fmt::format(", {} with every submodule collapsed (--collapse 1),",
+                                         fit.before_cut)
+                           : " and no submodule to collapse:";
     return fmt::format(
-        "{} boxes{}: too many for Graphviz to lay out in seconds; drew the first {} in graph order "
-        "and left out {}; --focus FILE:LINE draws around a line, {}",
-        fit.full_nodes,
-        fit.collapse_depth ? " even with every submodule collapsed (--collapse 1)"
-                           : " and no submodule to collapse",
-        fit.drawn, fit.dropped, open);
+        "{} boxes{} still too many for Graphviz to lay out in seconds: drew the first {} in graph "
+        "order and left out {}; --focus FILE:LINE draws around a line, {}",
+        fit.full_nodes, collapsed, fit.drawn, fit.dropped, open);
   }
   if (!fit.collapse_depth) return "";
   const size_t depth = *fit.collapse_depth;

@@ -147,8 +147,10 @@ struct ViewFit {
   /// the views fit as they are (or have no submodule to collapse).
   std::optional<size_t> collapse_depth;
   std::vector<std::string> folded;  ///< the submodules drawn as one box each
-  /// Boxes left out by truncateViews when even --collapse 1 was too big.
+  /// Boxes left out by truncateViews when even --collapse 1 was too big,
+  /// and the boxes there were before the cut.
   size_t dropped = 0;
+  size_t before_cut = 0;
 };
 
 struct FittedViews {
