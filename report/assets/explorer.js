@@ -627,7 +627,7 @@
   function pre(text, cls) { return html('pre', text, cls); }
 
   function edgeList(pane, n, incoming) {
-    var ul = html('ul');
+    var ul = html('ul', undefined, incoming ? 'inputs' : 'users');
     pane.edges.forEach(function (e) {
       if ((incoming ? e[1] : e[0]) !== n) return;
       var peer = incoming ? e[0] : e[1];

@@ -64,7 +64,8 @@ async function main() {
   spawnSync(jitscope, ['audit', path.join(models, 'my_cell.traced.pt'), '--format', 'json'], {stdio: ['ignore', fs.openSync(audit, 'w'), 'inherit']});
   const pair = page('my_cell_pair.html', [path.join(models, 'my_cell.traced.pt'), '--reference',
                                           path.join(models, 'my_cell.scripted.pt'), '--highlight', audit]);
-  const bert = page('bert_tiny.html', [path.join(models, 'bert_tiny.traced.pt')]);
+  const bert = page('bert_tiny.html', [path.join(models, 'bert_tiny.traced.pt'), '--inputs',
+                                       path.join(models, 'inputs', 'bert_tiny.pt')]);
   const resnet = page('resnet18.html', [path.join(models, 'resnet18.traced.pt')]);
   const encoder = page('transformer_encoder.html', [path.join(models, 'transformer_encoder.scripted.pt')]);
   const html = fs.readFileSync(cell, 'utf8');
@@ -139,6 +140,14 @@ async function main() {
         await p.click(open);
         check((await p.eval(`document.querySelectorAll('g.node').length`)) > shown, `${name}: clicking ${id} opens it in place`);
         await p.screenshot(path.join(out, `explorer_${name}_opened.png`));
+      }
+      if (name === 'bert_tiny') {
+        // With --inputs the panel lists each input's dtype and sizes.
+        await p.click('#search');
+        await p.type('#search', 'layer_norm');
+        await p.press('Enter');
+        const inputs = await p.eval(`(document.querySelector('#panel ul.inputs') || {}).textContent`);
+        check(/Float\(1, 16, 64\)/.test(inputs || ''), `bert_tiny --inputs: the panel shows the input's shape (${inputs})`);
       }
       const boxes = await p.eval(`document.querySelectorAll('g.node').length`);
       check(boxes > 0, `${name}: ${boxes} boxes drawn`);
