@@ -626,6 +626,22 @@
   }
   function pre(text, cls) { return html('pre', text, cls); }
 
+  // The lines around "/src/model.py:24:20", as the page carries them
+  // (data.sources), the line itself marked.
+  function sourceExcerpt(where) {
+    var m = /^(.*?):(\d+)(?::\d+)?$/.exec(where || '');
+    var file = m && data.sources && data.sources[m[1]];
+    if (!file) return null;
+    var line = Number(m[2]);
+    var box = html('pre', undefined, 'excerpt');
+    for (var l = line - 2; l <= line + 2; l++) {
+      if (file[l] === undefined) continue;
+      var row = html('span', String(l).padStart(5) + ' | ' + file[l] + '\n', l === line ? 'here' : '');
+      box.appendChild(row);
+    }
+    return box.childNodes.length ? box : null;
+  }
+
   function edgeList(pane, n, incoming) {
     var ul = html('ul', undefined, incoming ? 'inputs' : 'users');
     pane.edges.forEach(function (e) {
@@ -653,6 +669,8 @@
     if (node.ir) section('IR', pre(node.ir, 'ir'));
     if (node.schema) section('Schema', pre(node.schema, 'schema'));
     if (node.source || node.location) section('Python', pre(node.source || node.location, 'source'));
+    var excerpt = sourceExcerpt(node.source);
+    if (excerpt) panelBody.appendChild(excerpt);
     if (node.line && userLine(node) !== userLine({source: node.source})) section('Called from', pre(userLine(node), 'line'));
     if (node.module_path) section('Module', pre(node.module_path + (node.module ? '  (' + node.module + ')' : ''), 'module'));
     if (node.details && node.details.length) {

@@ -2,6 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "jitscope/report/text_util.h"
@@ -115,6 +120,66 @@ std::string scriptSafe(const std::string& text) {
   return out;
 }
 
+// "/src/model.py:24:20" or "/src/model.py:24" -> ("/src/model.py", 24).
+std::pair<std::string, size_t> fileLine(std::string text) {
+  for (int part = 0; part < 2; ++part) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon + 1 == text.size() ||
+        text.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+      break;
+    }
+    const size_t number = std::stoul(text.substr(colon + 1));
+    text.resize(colon);
+    const auto before = text.rfind(':');
+    if (part == 1 || before == std::string::npos ||
+        text.find_first_not_of("0123456789", before + 1) != std::string::npos) {
+      return {text, number};
+    }
+  }
+  return {"", 0};
+}
+
+// The lines around every location the views name: {file: {"21": "    if x.sum() > 0:"}}.
+json sourceExcerpts(const std::vector<GraphView>& views) {
+  constexpr size_t kContext = 2;
+  constexpr size_t kMaxFiles = 200;
+  constexpr size_t kMaxLineLength = 300;
+  std::map<std::string, std::set<size_t>> wanted;
+  for (const auto& view : views) {
+    for (const auto& node : view.nodes) {
+      for (const std::string* where : {&node.source, &node.user_line}) {
+        const auto [file, line] = fileLine(*where);
+        if (!file.empty() && line > 0) wanted[file].insert(line);
+      }
+    }
+  }
+  json out = json::object();
+  size_t files = 0;
+  for (const auto& [file, lines] : wanted) {
+    // Only Python files: a crafted model's debug info could name any file
+    // on this machine, and the page is made to be shared.
+    if (file.size() < 3 || file.compare(file.size() - 3, 3, ".py") != 0) continue;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) continue;
+    if (++files > kMaxFiles) break;
+    std::ifstream in(file);
+    if (!in) continue;
+    std::set<size_t> keep;
+    for (size_t line : lines) {
+      for (size_t l = line > kContext ? line - kContext : 1; l <= line + kContext; ++l) keep.insert(l);
+    }
+    json text = json::object();
+    std::string content;
+    for (size_t n = 1; !keep.empty() && n <= *keep.rbegin() && std::getline(in, content); ++n) {
+      if (!keep.count(n)) continue;
+      if (content.size() > kMaxLineLength) content = content.substr(0, kMaxLineLength) + "...";
+      text[std::to_string(n)] = content;
+    }
+    if (!text.empty()) out[file] = std::move(text);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string renderExplorerData(const std::vector<GraphView>& views, const ExplorerOptions& options) {
@@ -123,6 +188,7 @@ std::string renderExplorerData(const std::vector<GraphView>& views, const Explor
   json out = {{"title", options.title}, {"views", std::move(views_json)}};
   if (options.collapse_depth) out["collapse_depth"] = *options.collapse_depth;
   if (options.collapse_control) out["collapse_control"] = true;
+  if (options.source_excerpts) out["sources"] = sourceExcerpts(views);
   // Names and IR come from the model file: bytes that are not UTF-8 are
   // replaced rather than failing the page.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

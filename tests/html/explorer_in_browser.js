@@ -110,6 +110,8 @@ async function main() {
     check(!panel.hidden && /= aten::neg\(/.test(panel.ir || ''), `clicking neg opens the panel with its IR line (${panel.ir})`);
     check(/^aten::neg\(Tensor self\) -> Tensor/.test(panel.schema || ''), `the panel shows the schema (${panel.schema})`);
     check(/classic\.py:24(:\d+)?$/.test(panel.source || ''), `the panel shows the Python location (${panel.source})`);
+    const here = await p.eval(`(document.querySelector('#panel pre.excerpt .here') || {}).textContent`);
+    check(/24 \|\s+return -x/.test(here || ''), `the panel shows the Python line itself (${(here || '').trim()})`);
     await checkClean(p, cell, 'my_cell.html');
     await p.screenshot(path.join(out, 'explorer_my_cell.png'));
 

@@ -219,6 +219,12 @@ TEST(GraphExplorer, DataHoldsTheClusterTreeAndEachNodesDetails) {
   EXPECT_EQ(node["schema"], "aten::neg(Tensor self) -> Tensor");
   EXPECT_EQ(node["module_path"], "dg");
   EXPECT_NE(node["source"].get<std::string>().find("classic.py:24"), std::string::npos);
+  // The page carries the Python around each location, for the side panel.
+  const std::string source = node["source"];
+  const std::string file = source.substr(0, source.find("classic.py") + 10);
+  ASSERT_TRUE(data["sources"].contains(file)) << data["sources"].dump();
+  EXPECT_EQ(data["sources"][file]["24"], "            return -x");
+  EXPECT_EQ(data["sources"][file]["22"], "            return x");
 }
 
 TEST(GraphExplorer, TheFirstStateOpensAsDeepAsFits) {

@@ -22,6 +22,9 @@ struct ExplorerOptions {
   std::optional<size_t> collapse_depth;
   /// `if`s and loops that deep start collapsed too.
   bool collapse_control = false;
+  /// Put the Python lines around each node's location into the page, for
+  /// the side panel (files that cannot be read are left out).
+  bool source_excerpts = true;
 };
 
 /// The page's first state when --collapse does not say: open as deep as
