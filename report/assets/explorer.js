@@ -776,7 +776,6 @@
   document.getElementById('collapse-all').addEventListener('click', function () {
     panes.forEach(function (p) { p.collapseTo(1, true); p.layout(); p.render(); p.fit(); });
   });
-  window.addEventListener('resize', function () { panes.forEach(function (p) { p.fit(); }); });
 
   stats.loadMs = performance.now();
   stats.scriptMs = stats.loadMs - started;
