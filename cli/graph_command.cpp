@@ -1,5 +1,5 @@
-// jitscope graph MODEL -o OUT [--format svg|png|pdf|dot] [--method NAME]
-//                [--collapse DEPTH] [--focus SPOT --radius N]
+// jitscope graph MODEL -o OUT [--format svg|png|pdf|dot|html] [--method NAME]
+//                [--collapse DEPTH | --full] [--focus SPOT --radius N]
 //                [--highlight AUDIT.json] [--reference SCRIPTED.pt]
 //                [--inputs FILE.pt | --shape SPEC ...]
 #include <map>
@@ -19,6 +19,7 @@
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/audit_highlights.h"
 #include "jitscope/report/graph_dot.h"
+#include "jitscope/report/graph_explorer.h"
 #include "jitscope/report/graph_view.h"
 #include "jitscope/report/graphviz_render.h"
 
@@ -27,11 +28,23 @@ namespace {
 
 // Above this many boxes dot's layout takes tens of seconds to minutes.
 constexpr size_t kSlowLayoutNodes = 1000;
+// The default drawing collapses submodules until dot's work (boxes plus the
+// ranks long edges skip: layoutWork) is at most this, which dot lays out in
+// a few seconds on the project's 2-core machine: resnet18 scripted (1307)
+// 1.4 s, scripted MobileNetV3-small (5986) 3-4 s, traced DenseNet-121 at
+// --collapse 3 (3925, dense skip edges, the worst per unit) 4-12 s
+// (docs/commands/graph.md, "Big models").
+constexpr size_t kDefaultLayoutWork = 3000;
+
+bool wantsExplorer(const std::string& name, const std::string& output) {
+  if (!name.empty()) return name == "html";
+  return output.size() > 5 && output.compare(output.size() - 5, 5, ".html") == 0;
+}
 
 ImageFormat chooseFormat(const std::string& name, const std::string& output) {
   if (!name.empty()) {
     if (auto format = imageFormatFromName(name)) return *format;
-    throw UsageError(fmt::format("unknown --format '{}'; use svg, png, pdf or dot", name));
+    throw UsageError(fmt::format("unknown --format '{}'; use svg, png, pdf, dot or html", name));
   }
   const auto dot = output.rfind('.');
   const auto slash = output.rfind('/');
@@ -40,7 +53,8 @@ ImageFormat chooseFormat(const std::string& name, const std::string& output) {
   }
   if (output == "-") return ImageFormat::kSvg;
   throw UsageError(fmt::format(
-      "cannot tell the image format from '{}'; name it .svg, .png, .pdf or .dot, or pass --format",
+      "cannot tell the image format from '{}'; name it .svg, .png, .pdf, .dot or .html, or pass "
+      "--format",
       output));
 }
 
@@ -80,21 +94,12 @@ Drawable readModel(const std::string& path, const std::string& method,
   return {buildGraphModel(*graph, method, /*inlined=*/true), moduleTypeNames(*model.module)};
 }
 
-GraphView draw(const Drawable& model, GraphViewOptions options) {
-  options.module_types = model.module_types;
-  return buildGraphView(model.graph, options);
-}
-
 // The deepest --collapse that brings the drawing under the slow-layout size,
 // for the warning's advice; 0 when none does.
-size_t suggestedCollapse(const std::vector<Drawable>& models, GraphViewOptions options) {
-  for (size_t depth = 4; depth >= 1; --depth) {
-    options.collapse_depth = depth;
-    size_t drawn = 0;
-    for (const auto& model : models) drawn += draw(model, options).nodes.size();
-    if (drawn <= kSlowLayoutNodes) return depth;
-  }
-  return 0;
+size_t suggestedCollapse(std::vector<ViewRequest> requests) {
+  for (auto& request : requests) request.options.collapse_depth.reset();
+  const ViewFit fit = fitViews(requests, kSlowLayoutNodes).fit;
+  return fit.drawn <= kSlowLayoutNodes && fit.collapse_depth ? *fit.collapse_depth : 0;
 }
 
 }  // namespace
@@ -102,19 +107,23 @@ size_t suggestedCollapse(const std::vector<Drawable>& models, GraphViewOptions o
 int runGraph(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
-      "MODEL -o OUT [--format svg|png|pdf|dot] [--method NAME] [--collapse DEPTH]\n"
+      "MODEL -o OUT [--format svg|png|pdf|dot|html] [--method NAME] [--collapse DEPTH | --full]\n"
       "                      [--focus NODE|FILE:LINE] [--radius N] [--highlight AUDIT.json]\n"
       "                      [--reference SCRIPTED.pt] [--inputs FILE.pt | --shape SPEC ...]";
   syntax.description =
       "Draw a method's inlined graph with Graphviz, in-process. Constants and weights\n"
       "are folded into the labels of the ops that use them; each `if` branch and loop\n"
       "body is a cluster labelled with its Python line; submodules are clusters too.\n"
+      "A big graph is drawn with submodules collapsed until Graphviz lays it out in\n"
+      "seconds (a note says what was folded); --full draws every box.\n"
       "--collapse 2 draws every submodule two levels down as one box; --focus draws\n"
       "only the neighbourhood of a node (n42, %x.1) or a Python line (model.py:21).\n"
       "--highlight colours what an audit report (`audit --format json`) points at;\n"
       "with --reference the scripted export is drawn beside the traced one.\n"
       "--inputs or --shape give example inputs: one run on them labels every\n"
-      "tensor edge with its dtype and sizes.";
+      "tensor edge with its dtype and sizes.\n"
+      "--format html (or -o FILE.html) writes an interactive explorer page: expand and\n"
+      "collapse modules, branches and loops, search, click a node for its details.";
   std::string model_path;
   std::string output;
   std::string format_name;
@@ -124,12 +133,14 @@ int runGraph(CommandContext& ctx) {
   GraphViewOptions options;
   ExampleInputs inputs;
   int collapse = -1;
+  bool full = false;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
-      ("output,o", po::value(&output)->required(), "image to write (.svg, .png, .pdf, .dot; - for stdout)")
-      ("format,f", po::value(&format_name), "svg, png, pdf or dot (default: from the file name)")
+      ("output,o", po::value(&output)->required(), "file to write (.svg, .png, .pdf, .dot, .html; - for stdout)")
+      ("format,f", po::value(&format_name), "svg, png, pdf, dot or html (default: from the file name)")
       ("method,m", po::value(&method)->default_value("forward"), "method of the root module")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box each (1 = children of the root)")
+      ("full", po::bool_switch(&full), "draw every box, even where Graphviz takes minutes")
       ("focus", po::value(&options.focus), "draw only around a node id (n42), a value (%x.1) or FILE:LINE")
       ("radius", po::value(&options.radius)->default_value(3), "steps along edges kept around --focus")
       ("highlight", po::value(&highlight_path), "colour the findings of `jitscope audit --format json`")
@@ -140,7 +151,8 @@ int runGraph(CommandContext& ctx) {
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
 
-  const ImageFormat format = chooseFormat(format_name, output);
+  const bool explorer = wantsExplorer(format_name, output);
+  const ImageFormat format = explorer ? ImageFormat::kSvg : chooseFormat(format_name, output);
   if (!canRender(format)) {
     throw UsageError(fmt::format("this build cannot write {} (Graphviz's cairo plugin was not "
                                  "linked); write .svg or .dot instead",
@@ -152,10 +164,14 @@ int runGraph(CommandContext& ctx) {
   if (collapse == 0 || collapse < -1) {
     throw UsageError("--collapse takes a depth of 1 or more (1 = children of the root module)");
   }
+  if (full && collapse > 0) {
+    throw UsageError("--full draws every box and --collapse folds submodules; pass one of them");
+  }
   if (!inputs.file.empty() && !inputs.shapes.empty()) {
     throw UsageError("--inputs and --shape both give example inputs; pass one of them");
   }
-  if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
+  // The explorer page collapses in the browser; --collapse is its first state.
+  if (collapse > 0 && !explorer) options.collapse_depth = static_cast<size_t>(collapse);
   if (!highlight_path.empty()) options.highlights = readAuditHighlights(highlight_path);
 
   std::vector<Drawable> models;
@@ -163,9 +179,10 @@ int runGraph(CommandContext& ctx) {
   if (!reference_path.empty()) {
     models.push_back(readModel(reference_path, method, inputs, ctx.diagnostics));
   }
-  std::vector<GraphView> views;
+  std::vector<ViewRequest> requests;
   for (size_t i = 0; i < models.size(); ++i) {
     GraphViewOptions view_options = options;
+    view_options.module_types = models[i].module_types;
     if (i == 1) {
       view_options.title = "reference: " + fileName(reference_path);
       view_options.id_prefix = "ref_";
@@ -174,35 +191,55 @@ int runGraph(CommandContext& ctx) {
     } else {
       view_options.title = fmt::format("{}  {}", fileName(model_path), method);
     }
-    views.push_back(draw(models[i], view_options));
+    requests.push_back({&models[i].graph, std::move(view_options)});
   }
 
-  size_t drawn = 0;
+  // The default picture is bounded; an explicit --collapse, --focus or
+  // --full, the explorer page and unlaid DOT are drawn as asked.
+  const bool bounded = !explorer && !full && collapse < 0 && options.focus.empty() &&
+                       format != ImageFormat::kDot;
+  FittedViews fitted = fitViews(requests, bounded ? kDefaultLayoutWork : SIZE_MAX, FitMeasure::kLayoutWork);
+  if (bounded) {
+    truncateViews(fitted);
+    if (const std::string note = describeFit(fitted.fit, output); !note.empty()) {
+      ctx.diagnostics.note(fmt::format("'{}': {}", model_path, note));
+    }
+  }
+  const std::vector<GraphView>& views = fitted.views;
   for (const auto& view : views) {
-    drawn += view.nodes.size();
-    if (view.hidden_nodes > 0) {
+    if (view.hidden_nodes > 0 && !options.focus.empty()) {
       ctx.diagnostics.note(fmt::format("--focus: drawing {} of {} nodes of '{}'",
                                        view.nodes.size(), view.nodes.size() + view.hidden_nodes,
                                        view.title));
     }
   }
-  if (drawn > kSlowLayoutNodes && format != ImageFormat::kDot) {
-    const size_t depth = options.focus.empty() ? suggestedCollapse(models, options) : 0;
+  const size_t drawn = fitted.fit.drawn;
+  if (!bounded && !explorer && drawn > kSlowLayoutNodes && format != ImageFormat::kDot) {
+    const size_t depth = options.focus.empty() ? suggestedCollapse(requests) : 0;
     ctx.diagnostics.warning(
         depth > 0 ? fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
                                 "--collapse {} draws it in under {}",
                                 drawn, depth, kSlowLayoutNodes)
                   : fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
-                                "try --collapse 1 or --focus",
+                                "try --collapse 1, --focus or --format html",
                                 drawn));
   }
 
   std::string bytes;
-  try {
-    bytes = renderGraphviz(renderDot(views), format);
-  } catch (const GraphvizError& e) {
-    throw InputError(model_path, fmt::format("{} (try --format dot, --collapse or --focus)",
-                                             firstLine(e.what())));
+  if (explorer) {
+    ExplorerOptions page = explorerStart(requests, fmt::format("{}  {}", fileName(model_path), method));
+    if (collapse > 0) {
+      page.collapse_depth = static_cast<size_t>(collapse);
+      page.collapse_control = false;
+    }
+    bytes = renderGraphExplorer(views, page);
+  } else {
+    try {
+      bytes = renderGraphviz(renderDot(views), format);
+    } catch (const GraphvizError& e) {
+      throw InputError(model_path, fmt::format("{} (try --format dot, --collapse or --focus)",
+                                               firstLine(e.what())));
+    }
   }
   if (output == "-") {
     writeOutput(bytes);

@@ -69,12 +69,11 @@ void addGraph(HtmlReportInput& in, const LoadedModel& model, int collapse) {
     if (f.location.known()) options.highlights.push_back({f.location.file, f.location.line, f.check, f.message, f.module_path});
   }
   if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
-  in.view = buildGraphView(graph_model, options);
-  for (size_t depth = 4; collapse == 0 && depth >= 1 && in.view.nodes.size() > kMaxDrawnNodes; --depth) {
-    options.collapse_depth = depth;
-    in.view = buildGraphView(graph_model, options);
+  FittedViews fitted = fitViews({{&graph_model, options}}, kMaxDrawnNodes);
+  in.view = std::move(fitted.views.front());
+  if (const auto depth = fitted.fit.collapse_depth) {
     in.svg_note = fmt::format("submodules {} levels deep are drawn as one box each (--collapse {}); "
-                              "`jitscope graph` draws every node", depth, depth);
+                              "`jitscope graph --full` draws every node", *depth, *depth);
   }
   try {
     in.svg = renderGraphviz(renderDot({in.view}), ImageFormat::kSvg);

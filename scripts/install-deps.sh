@@ -12,6 +12,7 @@ packages=(
   libtomlplusplus-dev        # `jitscope ci` config files (used header-only)
   libtree-sitter-dev         # the audit parses Python source (grammar vendored in third_party/)
   chromium                   # headless browser for the HTML report's test
+  nodejs                     # drives chromium for the graph explorer's test and bench (DevTools protocol)
 )
 
 missing=()

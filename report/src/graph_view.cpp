@@ -434,6 +434,7 @@ class ViewBuilder {
       node.details.push_back(type->second);
     }
     node.tooltip = "module " + prefix;
+    node.module_path = prefix;
     const size_t index = addNode(home, std::move(node));
     collapsed_.emplace(key, index);
     return index;
@@ -463,6 +464,13 @@ class ViewBuilder {
     if (node.source.location.known()) tooltip += "\n" + node.source.location.str();
     if (const auto& module = module_.at(node.id); !module.empty()) tooltip += "\nmodule " + module;
     view.tooltip = tooltip;
+    view.ir = node.text;
+    view.schema = node.schema;
+    if (node.source.location.known()) view.source = node.source.location.str();
+    view.module_path = module_.at(node.id);
+    const SourceLocation& user =
+        node.source.user_call.known() ? node.source.user_call : node.source.location;
+    if (user.known()) view.user_line = fmt::format("{}:{}", user.file, user.line);
     return view;
   }
 
@@ -557,6 +565,7 @@ class ViewBuilder {
       node.title = input.name;
       node.details.push_back(compactType(input.type));
       node.tooltip = fmt::format("input %{} : {}", input.name, input.type);
+      node.ir = node.tooltip;
       value_node_[input.name] = addNode(0, std::move(node));
     }
   }

@@ -63,6 +63,15 @@ struct ViewNode {
   std::string location;              ///< "resnet.py:59"
   std::string tooltip;               ///< schema, full location, module, IR
   std::string highlight;             ///< why it is coloured; empty if not
+  // The parts of the tooltip one by one, for the explorer's side panel.
+  std::string ir;           ///< the node's IR line; empty for boxes that are no node
+  std::string schema;       ///< the operator's schema, when it has one
+  std::string source;       ///< the full Python location, "/src/model.py:21"
+  std::string module_path;  ///< the submodule it belongs to, "layer1.0.conv1"
+  /// The user's Python line, "/src/model.py:35": the source location, or
+  /// for a scripted op inside the torch package (the linear of nn.Linear)
+  /// the user's call of it. The explorer syncs trace and reference by it.
+  std::string user_line;
 };
 
 enum class ClusterKind { kRoot, kModule, kIf, kBranch, kLoop, kBlock };
@@ -105,5 +114,67 @@ struct GraphView {
 
 /// Throws UsageError when `options.focus` names nothing in the graph.
 GraphView buildGraphView(const GraphModel& graph, const GraphViewOptions& options);
+
+// ---- drawings that fit ------------------------------------------------------
+
+/// One graph to draw and the options of its view: the model, and with
+/// --reference its scripted export beside it.
+struct ViewRequest {
+  const GraphModel* graph = nullptr;
+  GraphViewOptions options;
+};
+
+/// What a bound counts: boxes (what a reader can take in at "fit"), or the
+/// work of Graphviz's layered layout: boxes plus the virtual nodes dot adds
+/// where an edge spans several ranks (DenseNet's concatenations of every
+/// earlier layer: 495 boxes, over two minutes of dot; scripted
+/// MobileNetV3 with 869 boxes and short edges: 4 s).
+enum class FitMeasure { kBoxes, kLayoutWork };
+
+/// Boxes plus, per edge that is not a loop's back edge, the ranks it skips
+/// in a longest-path layering of the view.
+size_t layoutWork(const GraphView& view);
+
+/// What fitViews did to bring a drawing under its bound.
+struct ViewFit {
+  FitMeasure measure = FitMeasure::kBoxes;
+  size_t bound = 0;       ///< in `measure`
+  size_t full_nodes = 0;  ///< boxes of all the views with nothing collapsed
+  size_t full_size = 0;   ///< the same in `measure`
+  size_t drawn = 0;       ///< boxes of the views returned
+  size_t size = 0;        ///< the same in `measure`
+  /// The depth submodules were collapsed at ("--collapse N"); nullopt when
+  /// the views fit as they are (or have no submodule to collapse).
+  std::optional<size_t> collapse_depth;
+  std::vector<std::string> folded;  ///< the submodules drawn as one box each
+  /// Boxes left out by truncateViews when even --collapse 1 was too big,
+  /// and the boxes there were before the cut.
+  size_t dropped = 0;
+  size_t before_cut = 0;
+};
+
+struct FittedViews {
+  std::vector<GraphView> views;
+  ViewFit fit;
+};
+
+/// Builds the views, then, while together they measure more than `bound`,
+/// collapses submodules level by level, deepest first, down to the root's
+/// children (--collapse 1). Requests with their own collapse_depth or focus
+/// are drawn as asked. The result may still be over the bound (a flat
+/// graph); see truncateViews.
+FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t bound,
+                     FitMeasure measure = FitMeasure::kBoxes);
+
+/// Cuts views over the bound down to it: each keeps its first boxes in
+/// graph order (inputs, ops as they run), as many as fit its share of the
+/// bound, and gains a note box saying how many were left out. Records the
+/// count in `fitted.fit.dropped`; does nothing when they fit.
+void truncateViews(FittedViews& fitted);
+
+/// One line for stderr saying what fitting folded or left out and how to
+/// see it (`--collapse`, `--focus`, `--full`, `--format html`); empty when
+/// nothing was. `output` names the picture, for the explorer's file name.
+std::string describeFit(const ViewFit& fit, const std::string& output);
 
 }  // namespace jitscope
