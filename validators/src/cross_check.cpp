@@ -143,7 +143,7 @@ IValue loadValue(const std::string& path) {
 
 }  // namespace
 
-CheckReport crossCheck(const CheckOptions& options) {
+CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loaded) {
   const auto start = Clock::now();
   // Inference only: no autograd graph is recorded (as torch.no_grad() in
   // Python), and the saved outputs do not require grad.
@@ -175,11 +175,23 @@ CheckReport crossCheck(const CheckOptions& options) {
 
   // Load, then check the inputs against both signatures before anything runs.
   auto phase = Clock::now();
-  Side actual{options.model, loadModel(options.model), actual_device, options.dtype};
+  // A side shares the caller's loaded model only where place() leaves it
+  // as it is (CPU, saved dtype), and two sides never share one module.
+  const LoadedModel* first_shared = nullptr;
+  const auto modelFor = [&](const std::string& path, const c10::Device& device, bool cast) {
+    const LoadedModel* given = loaded && device.is_cpu() && !cast ? loaded(path) : nullptr;
+    if (given && given != first_shared) {
+      if (!first_shared) first_shared = given;
+      return *given;
+    }
+    return loadModel(path);
+  };
+  Side actual{options.model, modelFor(options.model, actual_device, options.dtype.has_value()), actual_device,
+              options.dtype};
   std::optional<Side> expected;
   if (!has_expected) {
     const std::string path = options.against.empty() ? options.model : options.against;
-    expected = Side{path, loadModel(path), expected_device, std::nullopt};
+    expected = Side{path, modelFor(path, expected_device, false), expected_device, std::nullopt};
   }
   report.timing.load_seconds = secondsSince(phase);
 
