@@ -147,6 +147,7 @@ TEST(SessionCache, CiModelWithAuditDiffAndCheckLoadsTheModelOnce) {
   config.check.enabled = true;
   config.check.against = fixture("ci/gate.traced.pt");
 
+  fs::create_directories(dir / "pages");  // as `ci --report-dir` does before the children run
   const WorkDelta work;
   SessionCache cache;
   const CiModelResult result = runCiModel(config, (dir / "pages").string(), cache);
