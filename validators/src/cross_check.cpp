@@ -19,6 +19,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/validators/check_request.h"
 #include "device_checks.h"
 #include "jitscope/inspector/pinned_devices.h"
 #include "localize.h"
@@ -150,26 +151,15 @@ CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loa
   const at::NoGradGuard no_grad;
   CheckReport report;
   report.method = options.method;
-  if (options.devices.empty() || options.devices.size() > 2) {
-    throw UsageError("--device takes one device or two (expected side, actual side), e.g. cpu,cuda");
-  }
   const bool has_expected = !options.expected_files.empty();
-  if (has_expected && !options.against.empty()) {
-    throw UsageError("--expected and --against both give the expected side; use one");
-  }
-  if (has_expected && options.devices.size() == 2) {
-    throw UsageError("--expected compares with saved outputs; give one --device, not two");
-  }
-  if (!has_expected && options.against.empty() && options.devices.size() == 1) {
-    throw UsageError("nothing to compare with: give --expected OUTPUTS.pt, --against OTHER.pt or --device cpu,cuda");
-  }
-  if (options.localize && has_expected) {
-    throw UsageError("--localize runs both sides node by node, so it needs --against or --device cpu,cuda, "
-                     "not saved outputs");
-  }
-  if (options.input_files.empty() && options.shapes.empty()) {
-    throw UsageError("no inputs: give --inputs FILE.pt or --shape SIZES[:DTYPE] (see jitscope check --help)");
-  }
+  // Errors as data (check_request.h); the command line's words by default.
+  CheckRequestShape shape;
+  shape.against = !options.against.empty();
+  shape.expected = has_expected;
+  shape.devices = options.devices.size();
+  shape.localize = options.localize;
+  shape.inputs = !options.input_files.empty() || !options.shapes.empty();
+  if (const auto problem = checkRequestProblem(shape)) throw UsageError(checkRequestFlagWording(*problem));
   const c10::Device expected_device = parseDevice(options.devices.front());
   const c10::Device actual_device = parseDevice(options.devices.back());
 
