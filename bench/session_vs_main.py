@@ -29,9 +29,11 @@ import tempfile
 from timing import measure_interleaved
 
 
-def ci_config(jitscope, models_dir, tmp):
+def ci_config(jitscope, models_dir, tmp, limit):
     manifest = json.load(open(os.path.join(models_dir, "manifest.json")))
     models = sorted(p for p in manifest if p != "bad" and not p.startswith("bench/"))
+    if limit:
+        models = models[:limit]
     parts = []
     for i, rel in enumerate(models):
         path = os.path.join(models_dir, rel)
@@ -64,6 +66,8 @@ def main():
     parser.add_argument("--models", required=True, help="build/models")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ci-repeat", type=int, default=0, help="rounds of ci (default: --repeat)")
+    parser.add_argument("--limit", type=int, default=0, help="ci over the first N fixtures only (0: all)")
     args = parser.parse_args()
     m = args.models
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,9 +79,10 @@ def main():
         }, args.repeat)
         report(results, "report resnet18.traced.pt --inputs --against --preset inference", "this", "main")
 
-        toml, count = ci_config(args.jitscope, m, tmp)
+        toml, count = ci_config(args.jitscope, m, tmp, args.limit)
         ci = ["ci", "--config", toml, "-j", str(args.jobs)]
-        results = measure_interleaved({"this": [args.jitscope] + ci, "main": [args.baseline] + ci}, args.repeat)
+        results = measure_interleaved({"this": [args.jitscope] + ci, "main": [args.baseline] + ci},
+                                      args.ci_repeat or args.repeat)
         report(results, f"ci over {count} fixtures (audit, diff, ops), -j {args.jobs}", "this", "main")
 
 

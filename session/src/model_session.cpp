@@ -77,8 +77,12 @@ const AuditReport& ModelSession::audit(const AuditOptions& options) {
   if (auto it = audits_.find(key); it != audits_.end()) return it->second;
   AuditContext context;
   context.provenance = provenance();
-  if (!options.reference.empty() && cache_) context.reference = &cache_->session(options.reference).model();
   const LoadedModel& loaded = model();
+  // auditModel reads the reference only for a model with forward (it
+  // returns before that otherwise): so is it loaded here.
+  if (!options.reference.empty() && cache_ && loaded.module->find_method("forward")) {
+    context.reference = &cache_->session(options.reference).model();
+  }
   ++counters_.audits;
   return audits_.emplace(key, auditModel(loaded, options, context)).first->second;
 }
