@@ -19,11 +19,11 @@ namespace {
 // runs, so the probe options are left out: ci's audit step with `probe = true`
 // and no reference is the same audit as the snapshot's default one.
 std::string auditKey(const AuditOptions& options) {
-  std::string key = fmt::format("roots={}\x1fno_source={}\x1freference={}", fmt::join(options.source_roots, "\x1e"),
+  std::string key = fmt::format("roots={}\nno_source={}\nreference={}", fmt::join(options.source_roots, "\x1e"),
                                 options.no_source, options.reference);
   if (!options.reference.empty()) {
-    key += fmt::format("\x1finputs={}\x1fprobe_inputs={}\x1fprobes={}\x1fdir={}\x1f"
-                       "device={}\x1fprefix={}",
+    key += fmt::format("\ninputs={}\nprobe_inputs={}\nprobes={}\ndir={}\n"
+                       "device={}\nprefix={}",
                        fmt::join(options.inputs, "\x1e"), static_cast<int>(options.probe_inputs), options.probes,
                        options.counterexample_dir, options.device, options.command_prefix);
   }
