@@ -14,12 +14,34 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/suggest.h"
 #include "jitscope/core/toml_depth.h"
+#include "jitscope/validators/check_request.h"
 #include "jitscope/validators/target.h"
 
 namespace jitscope::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The check's request problems in [model.check]'s keys (the command line
+// words them in flags: checkRequestFlagWording).
+std::string checkWording(CheckRequestProblem problem) {
+  switch (problem) {
+    case CheckRequestProblem::kDeviceCount:
+      return "[model.check] 'devices' takes one device or two (expected side, actual side), e.g. [\"cpu\", \"cuda\"]";
+    case CheckRequestProblem::kExpectedAndAgainst:
+      return "[model.check] has both 'against' and 'expected', which both give the expected side; keep one";
+    case CheckRequestProblem::kExpectedOnTwoDevices:
+      return "[model.check] 'expected' compares with saved outputs; give one of 'devices', not two";
+    case CheckRequestProblem::kNothingToCompare:
+      return "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])";
+    case CheckRequestProblem::kLocalizeWithExpected:
+      return "[model.check] 'localize = true' runs both sides node by node, so it needs 'against' or two "
+             "'devices', not 'expected'";
+    case CheckRequestProblem::kNoInputs:
+      return "[model.check] needs the model's 'inputs'";
+  }
+  return "";
+}
 
 class Reader {
  public:
@@ -179,9 +201,13 @@ class Reader {
       model.check.atol = get<double>(*check, "atol", "a number");
       model.check.localize = get<bool>(*check, "localize", "true or false").value_or(false);
       if (model.inputs.empty()) fail(*check, "[model.check] needs the model's 'inputs'");
-      if (model.check.against.empty() && model.check.expected.empty() && model.check.devices.size() < 2) {
-        fail(*check, "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])");
-      }
+      CheckRequestShape shape;
+      shape.against = !model.check.against.empty();
+      shape.expected = !model.check.expected.empty();
+      shape.devices = model.check.devices.size();
+      shape.localize = model.check.localize;
+      shape.inputs = true;
+      if (const auto problem = checkRequestProblem(shape)) fail(*check, checkWording(*problem));
     }
     if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled && !model.check.enabled &&
         !model.target.enabled) {

@@ -2,23 +2,18 @@
 //                       [--against OTHER.pt | --expected OUTPUTS.pt] [--device cpu,cuda] [--rtol R] [--atol A]
 //                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]
 //                       [--source-root DIR ...] [--collapse DEPTH]
-#include <filesystem>
+//
+// Option parsing; the page is assembled by session/report_page.h.
 #include <string>
 #include <vector>
 
 #include "command_line.h"
 #include "option_groups.h"
-#include "report_page.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
-#include "jitscope/inspector/module_info.h"
 #include "jitscope/report/html_report.h"
-#include "jitscope/validators/cross_check.h"
-#include "jitscope/validators/snapshot.h"
-#include "jitscope/validators/snapshot_diff.h"
-#include "jitscope/validators/trace_audit.h"
+#include "jitscope/session/report_page.h"
 
 namespace jitscope::cli {
 
@@ -73,50 +68,18 @@ int runReport(CommandContext& ctx) {
   tolerance.applyTo(compare.tolerance);
   const PassChoice pass_choice = pass_choice_flags.read(*vm);
 
-  LoadedModel model = loadModel(model_path);
-  HtmlReportInput in;
-  in.model_path = model_path;
-  in.info = describeModel(model);
-  if (audit_options.reference.empty()) {
-    AuditOptions plain = audit_options;
-    plain.inputs.clear();
-    in.audit = auditModel(model, plain);
-  } else {
-    audit_options.counterexample_dir = std::filesystem::temp_directory_path().string();
-    in.audit = auditModel(model, audit_options);
-  }
-  addSourceExcerpts(in);
-
-  if (!audit_options.inputs.empty() || !snapshot_path.empty()) {
-    SnapshotOptions options;
-    if (!audit_options.inputs.empty()) options.inputs = audit_options.inputs.front();
-    in.snapshot = takeSnapshot(model, model_path, options);
-    if (!snapshot_path.empty()) in.diff = diffSnapshots(loadOrTakeSnapshot(snapshot_path, options), *in.snapshot, {});
-  }
-
-  // Outputs against a reference: the one named, or the scripted export the
-  // audit already aligns with.
-  if (against.empty() && expected.empty() && devices.empty()) against = audit_options.reference;
-  if (!audit_options.inputs.empty() && (!against.empty() || !expected.empty() || !devices.empty())) {
-    CheckOptions check;
-    check.model = model_path;
-    check.against = against;
-    if (!expected.empty()) check.expected_files = {expected};
-    if (!devices.empty()) check.devices = splitCommas(devices);
-    check.input_files = audit_options.inputs;
-    check.compare = compare;
-    in.check = crossCheck(check);
-    // A mismatch against another run of a graph is localized: the reviewer
-    // gets the first node that diverges, not only the outputs.
-    if (!in.check->ok && expected.empty()) {
-      check.localize = true;
-      in.check = crossCheck(check);
-    }
-  }
-
-  addGraph(in, model, collapse);
-  // Last: the pipeline changes the module (freezing replaces it).
-  addPassStatistics(in, model, pass_choice, audit_options.inputs.empty() ? "" : audit_options.inputs.front(), compare);
+  ReportRequest request;
+  request.model = model_path;
+  request.audit = audit_options;
+  request.against = against;
+  request.expected = expected;
+  if (!devices.empty()) request.devices = splitCommas(devices);
+  request.snapshot = snapshot_path;
+  request.compare = compare;
+  request.pipeline = {pass_choice.pipeline, pass_choice.passes};
+  request.collapse = collapse;
+  SessionCache sessions;
+  const HtmlReportInput in = buildReportPage(sessions, request);
   writeFileAtomically(output, renderHtmlReport(in));
   return toInt(ExitCode::kOk);
 }

@@ -19,6 +19,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/diagnostics.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/work_counters.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/core/torch_compat.h"
 #include "jitscope/inspector/code_records.h"
@@ -109,6 +110,7 @@ void routeModelWarnings(const std::string& path) {
 }  // namespace
 
 LoadedModel loadModel(const std::string& path, TensorData tensors) {
+  countWork(Work::kLoad);
   LoadedModel model;
   try {
     noteInput(path);  // an isolated run reports a crash from here on against `path`

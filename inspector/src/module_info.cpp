@@ -11,6 +11,7 @@
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/tensor_format.h"
 #include "jitscope/core/torch_compat.h"
+#include "jitscope/core/work_counters.h"
 
 namespace jitscope {
 
@@ -112,6 +113,7 @@ std::map<std::string, std::string> moduleTypeNames(const torch::jit::Module& mod
 }
 
 ModuleInfo describeModel(const LoadedModel& model) {
+  countWork(Work::kDescribe);
   const torch::jit::Module& module = *model.module;
   ModuleInfo info;
   info.archive = model.archive;

@@ -19,6 +19,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/validators/check_request.h"
 #include "device_checks.h"
 #include "jitscope/inspector/pinned_devices.h"
 #include "localize.h"
@@ -143,43 +144,44 @@ IValue loadValue(const std::string& path) {
 
 }  // namespace
 
-CheckReport crossCheck(const CheckOptions& options) {
+CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loaded) {
   const auto start = Clock::now();
   // Inference only: no autograd graph is recorded (as torch.no_grad() in
   // Python), and the saved outputs do not require grad.
   const at::NoGradGuard no_grad;
   CheckReport report;
   report.method = options.method;
-  if (options.devices.empty() || options.devices.size() > 2) {
-    throw UsageError("--device takes one device or two (expected side, actual side), e.g. cpu,cuda");
-  }
   const bool has_expected = !options.expected_files.empty();
-  if (has_expected && !options.against.empty()) {
-    throw UsageError("--expected and --against both give the expected side; use one");
-  }
-  if (has_expected && options.devices.size() == 2) {
-    throw UsageError("--expected compares with saved outputs; give one --device, not two");
-  }
-  if (!has_expected && options.against.empty() && options.devices.size() == 1) {
-    throw UsageError("nothing to compare with: give --expected OUTPUTS.pt, --against OTHER.pt or --device cpu,cuda");
-  }
-  if (options.localize && has_expected) {
-    throw UsageError("--localize runs both sides node by node, so it needs --against or --device cpu,cuda, "
-                     "not saved outputs");
-  }
-  if (options.input_files.empty() && options.shapes.empty()) {
-    throw UsageError("no inputs: give --inputs FILE.pt or --shape SIZES[:DTYPE] (see jitscope check --help)");
-  }
+  // Errors as data (check_request.h); the command line's words by default.
+  CheckRequestShape shape;
+  shape.against = !options.against.empty();
+  shape.expected = has_expected;
+  shape.devices = options.devices.size();
+  shape.localize = options.localize;
+  shape.inputs = !options.input_files.empty() || !options.shapes.empty();
+  if (const auto problem = checkRequestProblem(shape)) throw UsageError(checkRequestFlagWording(*problem));
   const c10::Device expected_device = parseDevice(options.devices.front());
   const c10::Device actual_device = parseDevice(options.devices.back());
 
   // Load, then check the inputs against both signatures before anything runs.
   auto phase = Clock::now();
-  Side actual{options.model, loadModel(options.model), actual_device, options.dtype};
+  // A side shares the caller's loaded model only where place() leaves it
+  // as it is (CPU, saved dtype), and two sides never share one module.
+  const LoadedModel* first_shared = nullptr;
+  const auto modelFor = [&](const std::string& path, const c10::Device& device, bool cast) {
+    const LoadedModel* given = loaded && device.is_cpu() && !cast ? loaded(path) : nullptr;
+    if (given && given != first_shared) {
+      if (!first_shared) first_shared = given;
+      return *given;
+    }
+    return loadModel(path);
+  };
+  Side actual{options.model, modelFor(options.model, actual_device, options.dtype.has_value()), actual_device,
+              options.dtype};
   std::optional<Side> expected;
   if (!has_expected) {
     const std::string path = options.against.empty() ? options.model : options.against;
-    expected = Side{path, loadModel(path), expected_device, std::nullopt};
+    expected = Side{path, modelFor(path, expected_device, false), expected_device, std::nullopt};
   }
   report.timing.load_seconds = secondsSince(phase);
 

@@ -14,10 +14,12 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "jitscope/core/errors.h"
+#include "jitscope/core/work_counters.h"
 #include "jitscope/core/torch_compat.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/model_inputs.h"
@@ -175,12 +177,16 @@ std::string canonicalGraphText(const LoadedModel& model, const std::string& meth
   return cleanTypeName(canonical->toString(/*print_source_locations=*/false));
 }
 
-Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const SnapshotOptions& options) {
+Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const SnapshotOptions& options,
+                      const ModuleInfo* described) {
+  countWork(Work::kSnapshot);
   const torch::jit::Module& module = *model.module;
   Snapshot snapshot;
   snapshot.model = baseName(path);
   snapshot.libtorch = compat::torchVersion();
-  const ModuleInfo info = describeModel(model);
+  std::optional<ModuleInfo> own;
+  if (!described) own = describeModel(model);
+  const ModuleInfo& info = described ? *described : *own;
   snapshot.provenance = std::string(toString(info.provenance.verdict()));
   // Keyed on base names, as findings are, so the export folder does not
   // reach the snapshot; re-summed because two folders may share a base name.

@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "device_checks.h"
 #include "ir_checks.h"
 #include "jitscope/core/errors.h"
+#include "jitscope/core/work_counters.h"
 #include "jitscope/inspector/model.h"
 #include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
@@ -101,11 +103,11 @@ std::vector<Finding> mergeByLine(std::vector<Finding> findings) {
 
 }  // namespace
 
-AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
+AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, const AuditContext& context) {
+  countWork(Work::kAudit);
   AuditReport report;
   report.file = model.archive.path;
-  const ModuleInfo info = describeModel(model);
-  report.provenance = info.provenance.verdict();
+  report.provenance = context.provenance ? *context.provenance : describeModel(model).provenance.verdict();
   const torch::jit::Module& module = *model.module;
   if (!module.find_method("forward")) return report;
 
@@ -192,7 +194,9 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
 
   // 2 and 3: against a scripted reference.
   if (!options.reference.empty()) {
-    const LoadedModel reference = loadModel(options.reference);
+    std::optional<LoadedModel> loaded;
+    if (!context.reference) loaded = loadModel(options.reference);
+    const LoadedModel& reference = context.reference ? *context.reference : *loaded;
     const auto reference_graph = methodGraph(*reference.module, "forward", GraphForm::kInlined);
     alignWithReference(*traced_graph, *reference_graph, localPath, module.is_training(), findings);
     std::vector<std::vector<c10::IValue>> sets;

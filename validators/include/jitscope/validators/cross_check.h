@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "jitscope/validators/output_compare.h"
 
 namespace jitscope {
+
+struct LoadedModel;
 
 struct CheckOptions {
   std::string model;                        ///< the model under test (the "actual" side)
@@ -46,9 +49,17 @@ struct CheckOptions {
 /// for CUDA on a machine (or LibTorch build) without it.
 c10::Device parseDevice(const std::string& name);
 
+/// Models a caller already loaded (the model session's cache, session/),
+/// by path: given `options.model` or `options.against`, the loaded model
+/// or nullptr. A side that runs on the CPU in its saved dtype uses it as
+/// is (nothing moves or casts it); a side on another device or cast to
+/// --dtype loads its own copy, since placing it would change the shared one.
+using LoadedModelLookup = std::function<const LoadedModel*(const std::string& path)>;
+
 /// Runs the check. Throws UsageError for impossible requests (no CUDA,
 /// nothing to compare with) and InputError for files that do not fit
 /// (inputs for another signature, a model that fails on the inputs).
-CheckReport crossCheck(const CheckOptions& options);
+/// Without `loaded` (or where it returns nullptr) each side loads its file.
+CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loaded = {});
 
 }  // namespace jitscope

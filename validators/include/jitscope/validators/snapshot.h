@@ -20,6 +20,7 @@
 namespace jitscope {
 
 struct LoadedModel;
+struct ModuleInfo;
 
 struct MethodSnapshot {
   std::string name;
@@ -99,7 +100,10 @@ struct SnapshotOptions {
 
 /// Takes the snapshot of a model loaded with TensorData::kLoad. Throws
 /// InputError when the inputs do not fit forward or forward fails on them.
-Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const SnapshotOptions& options);
+/// `info`: describeModel(model), when the caller already has it (the model
+/// session does); nullptr describes the model here.
+Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const SnapshotOptions& options,
+                      const ModuleInfo* info = nullptr);
 
 /// The JSON text (keys documented in docs/commands/snapshot.md).
 std::string snapshotToJson(const Snapshot& snapshot);

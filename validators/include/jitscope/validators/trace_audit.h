@@ -12,8 +12,11 @@
 //     counterexample (probes.cpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "jitscope/inspector/provenance.h"
 
 #include "jitscope/validators/finding.h"
 
@@ -44,6 +47,17 @@ struct AuditOptions {
   std::string command_prefix = "jitscope audit";  ///< for reproduce notes
 };
 
-AuditReport auditModel(const LoadedModel& model, const AuditOptions& options);
+/// What a caller (the model session, session/) already computed for this
+/// model, so the audit does not compute it again. Each piece left unset is
+/// computed (or loaded) by auditModel itself.
+struct AuditContext {
+  /// describeModel(model).provenance.verdict(): the provenance the report
+  /// states.
+  std::optional<Provenance> provenance;
+  /// options.reference, already loaded (TensorData::kLoad).
+  const LoadedModel* reference = nullptr;
+};
+
+AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, const AuditContext& context = {});
 
 }  // namespace jitscope

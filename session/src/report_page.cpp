@@ -1,5 +1,5 @@
 // See report_page.h.
-#include "report_page.h"
+#include "jitscope/session/report_page.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "command_line.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/graph_model.h"
 #include "jitscope/inspector/model_inputs.h"
@@ -18,8 +17,9 @@
 #include "jitscope/report/graph_view.h"
 #include "jitscope/report/graphviz_render.h"
 #include "jitscope/validators/pass_check.h"
+#include "jitscope/validators/snapshot_diff.h"
 
-namespace jitscope::cli {
+namespace jitscope {
 namespace {
 
 // The page's drawing is an overview a reviewer reads at "fit": beyond this
@@ -50,18 +50,71 @@ SourceExcerpt excerptOf(const Finding& finding, size_t context) {
 
 }  // namespace
 
+HtmlReportInput buildReportPage(SessionCache& cache, const ReportRequest& request) {
+  ModelSession& session = cache.session(request.model);
+  HtmlReportInput in;
+  in.model_path = request.model;
+  in.info = session.info();
+  AuditOptions audit_options = request.audit;
+  if (audit_options.reference.empty()) {
+    audit_options.inputs.clear();
+  } else {
+    audit_options.counterexample_dir = std::filesystem::temp_directory_path().string();
+  }
+  in.audit = session.audit(audit_options);
+  addSourceExcerpts(in);
+
+  const std::string inputs = request.audit.inputs.empty() ? "" : request.audit.inputs.front();
+  if (!inputs.empty() || !request.snapshot.empty()) {
+    // The page shows the snapshot's outputs and operators, never its
+    // findings: they are recorded (from the default audit) only for the
+    // diff against --snapshot.
+    const bool findings = !request.snapshot.empty();
+    in.snapshot = session.snapshot(inputs, findings);
+    if (!request.snapshot.empty()) {
+      in.diff = diffSnapshots(loadOrTakeSnapshot(cache, request.snapshot, inputs), *in.snapshot, {});
+    }
+  }
+
+  // Outputs against a reference: the one named, or the scripted export the
+  // audit already aligns with.
+  std::string against = request.against;
+  if (against.empty() && request.expected.empty() && request.devices.empty()) against = request.audit.reference;
+  if (!inputs.empty() && (!against.empty() || !request.expected.empty() || !request.devices.empty())) {
+    CheckOptions check;
+    check.model = request.model;
+    check.against = against;
+    if (!request.expected.empty()) check.expected_files = {request.expected};
+    if (!request.devices.empty()) check.devices = request.devices;
+    check.input_files = request.audit.inputs;
+    check.compare = request.compare;
+    in.check = crossCheck(check, cache.lookup());
+    // A mismatch against another run of a graph is localized: the reviewer
+    // gets the first node that diverges, not only the outputs.
+    if (!in.check->ok && request.expected.empty()) {
+      check.localize = true;
+      in.check = crossCheck(check, cache.lookup());
+    }
+  }
+
+  addGraph(in, session, request.collapse);
+  // Last: the pipeline changes the module (freezing replaces it).
+  addPassStatistics(in, session, request.pipeline, inputs, request.compare);
+  return in;
+}
+
 void addSourceExcerpts(HtmlReportInput& in) {
   in.excerpts.clear();
   for (const auto& finding : in.audit.findings) in.excerpts.push_back(excerptOf(finding, 2));
 }
 
-void addGraph(HtmlReportInput& in, const LoadedModel& model, int collapse) {
+void addGraph(HtmlReportInput& in, ModelSession& session, int collapse) {
+  const LoadedModel& model = session.model();
   if (!hasForward(*model.module)) {
     in.svg_note = "the model has no forward method to draw";
     return;
   }
-  const auto graph = methodGraph(*model.module, "forward", GraphForm::kInlined);
-  const GraphModel graph_model = buildGraphModel(*graph, "forward", /*inlined=*/true);
+  const GraphModel& graph_model = session.forwardGraph();
   GraphViewOptions options;
   options.title = std::filesystem::path(in.model_path).filename().string() + "  forward";
   options.module_types = moduleTypeNames(*model.module);
@@ -82,11 +135,12 @@ void addGraph(HtmlReportInput& in, const LoadedModel& model, int collapse) {
   }
 }
 
-void addPassStatistics(HtmlReportInput& in, LoadedModel& model, const PassChoice& choice,
+void addPassStatistics(HtmlReportInput& in, ModelSession& session, const PagePipeline& pipeline,
                        const std::string& inputs_path, const CompareOptions& compare) {
-  if (choice.passes.empty() || !hasForward(*model.module)) return;
+  LoadedModel& model = session.modelToChange();
+  if (pipeline.passes.empty() || !hasForward(*model.module)) return;
   PassStatistics stats;
-  stats.pipeline = choice.pipeline;
+  stats.pipeline = pipeline.name;
   PipelineOptions options;
   options.model_path = in.model_path;
   // The page is about forward (the graph it draws); other methods that
@@ -97,11 +151,11 @@ void addPassStatistics(HtmlReportInput& in, LoadedModel& model, const PassChoice
       [&done](const PassInfo&, const torch::jit::Module&, const PassStats& pass) { done.push_back(pass); });
   try {
     if (inputs_path.empty()) {
-      stats.report = runPipeline(*model.module, choice.passes, options);
+      stats.report = runPipeline(*model.module, pipeline.passes, options);
     } else {
       const InputSet inputs = readInputFile(inputs_path, *model.module);
       const CheckedPipeline checked =
-          runCheckedPipeline(*model.module, choice.passes, options, inputs, compare, OutputCheck::kVerify);
+          runCheckedPipeline(*model.module, pipeline.passes, options, inputs, compare, OutputCheck::kVerify);
       stats.report = checked.report;
       stats.inputs = inputs_path;
       if (!checked.checks.empty()) stats.outputs = checked.checks.back().comparison;
@@ -118,4 +172,4 @@ void addPassStatistics(HtmlReportInput& in, LoadedModel& model, const PassChoice
   in.passes = std::move(stats);
 }
 
-}  // namespace jitscope::cli
+}  // namespace jitscope

@@ -1,0 +1,123 @@
+// One model, one session: the loaded model and the analyses of it, each
+// computed on first use and kept (in the spirit of LLVM's analysis manager).
+// A command that runs several analyses on one model (`report`, `ci`'s
+// per-model child) asks the session for them, so nothing loads, describes
+// or audits the same model twice in one process. The validators keep their
+// plain entry points; the session hands them the pieces it already has
+// (AuditContext, takeSnapshot's ModuleInfo, crossCheck's LoadedModelLookup).
+//
+// Other models a command reads (the scripted reference, the export checked
+// against, a .pt given as the committed snapshot) are sessions of the same
+// SessionCache, keyed by path: one file, one load.
+//
+// Counters (loads, describes, audits, snapshots) record the work actually
+// done; tests assert on them (tests/unit/test_session.cpp).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "jitscope/inspector/graph_model.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/inspector/requirements.h"
+#include "jitscope/validators/cross_check.h"
+#include "jitscope/validators/finding.h"
+#include "jitscope/validators/snapshot.h"
+#include "jitscope/validators/trace_audit.h"
+
+namespace jitscope {
+
+/// The work a session did (debug counters, for tests).
+struct SessionCounters {
+  size_t loads = 0;      ///< loadModel
+  size_t describes = 0;  ///< describeModel
+  size_t audits = 0;     ///< auditModel
+  size_t snapshots = 0;  ///< takeSnapshot
+
+  SessionCounters& operator+=(const SessionCounters& other);
+};
+
+class SessionCache;
+
+class ModelSession {
+ public:
+  /// Nothing is read until an analysis is asked for. `cache`: where the
+  /// audit's reference comes from (nullptr: auditModel loads it itself).
+  explicit ModelSession(std::string path, SessionCache* cache = nullptr);
+  ModelSession(const ModelSession&) = delete;
+  ModelSession& operator=(const ModelSession&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  /// The model, loaded with TensorData::kLoad on first use (InputError,
+  /// exit 3, for a file that does not load).
+  const LoadedModel& model();
+  /// The same model, for work that changes the module (the report page's
+  /// pass pipeline freezes it): the analyses cached before stay as they
+  /// were, so call it after every other analysis the command needs.
+  LoadedModel& modelToChange();
+
+  /// describeModel(model()).
+  const ModuleInfo& info();
+  /// The whole model's provenance verdict (info()'s).
+  Provenance provenance();
+  /// readRequirements(model().archive).
+  const ModelRequirements& requirements();
+
+  /// The audit with `options`, once per distinct options. Options that only
+  /// steer the probes (inputs, probe count, device, counterexample folder,
+  /// command prefix) make no difference without a reference, so they share
+  /// one audit then. The reference (options.reference) is a session of the
+  /// same cache.
+  const AuditReport& audit(const AuditOptions& options);
+
+  /// takeSnapshot on `inputs` ("" for none). With `findings`, they are the
+  /// default audit's (audit(AuditOptions{})), as `jitscope snapshot` records.
+  const Snapshot& snapshot(const std::string& inputs, bool findings);
+
+  /// The inlined forward as the drawing reads it (buildGraphModel); throws
+  /// UsageError when the model has no forward.
+  const GraphModel& forwardGraph();
+
+  const SessionCounters& counters() const { return counters_; }
+
+ private:
+  std::string path_;
+  SessionCache* cache_;
+  SessionCounters counters_;
+  std::optional<LoadedModel> model_;
+  std::optional<ModuleInfo> info_;
+  std::optional<ModelRequirements> requirements_;
+  std::map<std::string, AuditReport> audits_;
+  std::map<std::string, Snapshot> snapshots_;
+  std::optional<GraphModel> forward_graph_;
+};
+
+/// The sessions of one command run, one per file.
+class SessionCache {
+ public:
+  /// The session of `path` (created on first use; paths that name the same
+  /// file lexically share one).
+  ModelSession& session(const std::string& path);
+
+  /// For crossCheck: the loaded model of `path`, loading it on first use.
+  LoadedModelLookup lookup();
+
+  /// The counters of `path`'s session (zero when there is none), and of all.
+  SessionCounters counters(const std::string& path) const;
+  SessionCounters total() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<ModelSession>> sessions_;
+};
+
+/// `path` as a committed snapshot (JSON, read as is) or a .pt whose snapshot
+/// is taken in its session of `cache`; as validators' loadOrTakeSnapshot.
+Snapshot loadOrTakeSnapshot(SessionCache& cache, const std::string& path, const std::string& inputs,
+                            bool findings = true);
+
+}  // namespace jitscope

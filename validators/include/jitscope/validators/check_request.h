@@ -1,0 +1,39 @@
+// What can be wrong with an output check's request before anything is
+// loaded, as data: the problem, not a message. Each front end words it in
+// its own terms: `jitscope check`/`report` in flags (checkRequestFlagWording,
+// what crossCheck throws), `jitscope ci` in the TOML keys of [model.check]
+// (cli/ci_config.cpp). No LibTorch here, so the TOML reader includes it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace jitscope {
+
+/// The shape of a request: which sides and how many devices.
+struct CheckRequestShape {
+  bool against = false;   ///< another export is the expected side
+  bool expected = false;  ///< saved outputs are the expected side
+  size_t devices = 1;
+  bool localize = false;
+  bool inputs = false;    ///< input files or shapes given
+};
+
+enum class CheckRequestProblem {
+  kDeviceCount,          ///< not one device or two
+  kExpectedAndAgainst,   ///< both name the expected side
+  kExpectedOnTwoDevices, ///< saved outputs, yet two devices
+  kNothingToCompare,     ///< no expected side at all
+  kLocalizeWithExpected, ///< localize runs both sides, saved outputs are one
+  kNoInputs,
+};
+
+/// The first problem of `request`, in the order crossCheck checks them;
+/// nullopt when it can run.
+std::optional<CheckRequestProblem> checkRequestProblem(const CheckRequestShape& request);
+
+/// The command line's words (--device, --against, --expected, --localize).
+std::string checkRequestFlagWording(CheckRequestProblem problem);
+
+}  // namespace jitscope
