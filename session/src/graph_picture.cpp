@@ -1,0 +1,139 @@
+// See graph_picture.h.
+#include "jitscope/session/graph_picture.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "jitscope/core/errors.h"
+#include "jitscope/inspector/graph_model.h"
+#include "jitscope/inspector/model.h"
+#include "jitscope/inspector/model_inputs.h"
+#include "jitscope/inspector/module_info.h"
+#include "jitscope/report/graph_dot.h"
+#include "jitscope/report/graph_explorer.h"
+
+namespace jitscope {
+namespace {
+
+// Above this many boxes dot's layout takes tens of seconds to minutes.
+constexpr size_t kSlowLayoutNodes = 1000;
+// The default drawing collapses submodules until dot's work (boxes plus the
+// ranks long edges skip: layoutWork) is at most this, which dot lays out in
+// a few seconds on the project's 2-core machine: resnet18 scripted (1307)
+// 1.4 s, scripted MobileNetV3-small (5986) 3-4 s, traced DenseNet-121 at
+// --collapse 3 (3925, dense skip edges, the worst per unit) 4-12 s
+// (docs/commands/graph.md, "Big models").
+constexpr size_t kDefaultLayoutWork = 3000;
+
+std::string fileName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+struct Drawable {
+  GraphModel graph;
+  std::map<std::string, std::string> module_types;
+};
+
+// Drawing needs only the code, unless a run on example inputs is to record
+// the shapes: the model is read without its tensor data then, so a plain
+// loadModel rather than a ModelSession (which loads the weights).
+Drawable readModel(const std::string& path, const GraphRequest& request, Diagnostics& diagnostics) {
+  const bool run = !request.inputs_file.empty() || !request.shapes.empty();
+  const LoadedModel model = loadModel(path, run ? TensorData::kLoad : TensorData::kSkip);
+  const auto graph = methodGraph(*model.module, request.method, GraphForm::kInlined);
+  if (run) {
+    std::vector<ShapeSpec> specs;
+    for (const auto& text : request.shapes) specs.push_back(parseShapeSpec(text));
+    const InputSet set = request.inputs_file.empty()
+                             ? generateInputs(specs, *model.module, request.method, /*seed=*/0)
+                             : readInputFile(request.inputs_file, *model.module, request.method);
+    const std::string stopped = recordShapes(graph, *model.module, set.args);
+    if (!stopped.empty()) {
+      diagnostics.warning(fmt::format("'{}': the run on the example inputs failed ({}); edges "
+                                      "after that point show types only",
+                                      path, stopped));
+    }
+  }
+  return {buildGraphModel(*graph, request.method, /*inlined=*/true), moduleTypeNames(*model.module)};
+}
+
+// The deepest --collapse that brings the drawing under the slow-layout size,
+// for the warning's advice; 0 when none does.
+size_t suggestedCollapse(std::vector<ViewRequest> requests) {
+  for (auto& request : requests) request.options.collapse_depth.reset();
+  const ViewFit fit = fitViews(requests, kSlowLayoutNodes).fit;
+  return fit.drawn <= kSlowLayoutNodes && fit.collapse_depth ? *fit.collapse_depth : 0;
+}
+
+}  // namespace
+
+std::string drawGraph(const GraphRequest& request, Diagnostics& diagnostics) {
+  GraphViewOptions options = request.view;
+  // The explorer page collapses in the browser; --collapse is its first state.
+  if (request.collapse && !request.explorer) options.collapse_depth = request.collapse;
+
+  std::vector<Drawable> models;
+  models.push_back(readModel(request.model, request, diagnostics));
+  if (!request.reference.empty()) models.push_back(readModel(request.reference, request, diagnostics));
+  std::vector<ViewRequest> requests;
+  for (size_t i = 0; i < models.size(); ++i) {
+    GraphViewOptions view_options = options;
+    view_options.module_types = models[i].module_types;
+    if (i == 1) {
+      view_options.title = "reference: " + fileName(request.reference);
+      view_options.id_prefix = "ref_";
+    } else if (!request.reference.empty()) {
+      view_options.title = fileName(request.model);
+    } else {
+      view_options.title = fmt::format("{}  {}", fileName(request.model), request.method);
+    }
+    requests.push_back({&models[i].graph, std::move(view_options)});
+  }
+
+  // The default picture is bounded; an explicit --collapse, --focus or
+  // --full, the explorer page and unlaid DOT are drawn as asked.
+  const bool dot = request.format == ImageFormat::kDot;
+  const bool bounded = !request.explorer && !request.full && !request.collapse && options.focus.empty() && !dot;
+  FittedViews fitted = fitViews(requests, bounded ? kDefaultLayoutWork : SIZE_MAX, FitMeasure::kLayoutWork);
+  if (bounded) {
+    truncateViews(fitted);
+    if (const std::string note = describeFit(fitted.fit, request.output); !note.empty()) {
+      diagnostics.note(fmt::format("'{}': {}", request.model, note));
+    }
+  }
+  const std::vector<GraphView>& views = fitted.views;
+  for (const auto& view : views) {
+    if (view.hidden_nodes > 0 && !options.focus.empty()) {
+      diagnostics.note(fmt::format("--focus: drawing {} of {} nodes of '{}'", view.nodes.size(),
+                                   view.nodes.size() + view.hidden_nodes, view.title));
+    }
+  }
+  const size_t drawn = fitted.fit.drawn;
+  if (!bounded && !request.explorer && drawn > kSlowLayoutNodes && !dot) {
+    const size_t depth = options.focus.empty() ? suggestedCollapse(requests) : 0;
+    diagnostics.warning(depth > 0 ? fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
+                                                "--collapse {} draws it in under {}",
+                                                drawn, depth, kSlowLayoutNodes)
+                                  : fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
+                                                "try --collapse 1, --focus or --format html",
+                                                drawn));
+  }
+
+  if (request.explorer) {
+    ExplorerOptions page =
+        explorerStart(requests, fmt::format("{}  {}", fileName(request.model), request.method));
+    if (request.collapse) {
+      page.collapse_depth = *request.collapse;
+      page.collapse_control = false;
+    }
+    return renderGraphExplorer(views, page);
+  }
+  try {
+    return renderGraphviz(renderDot(views), request.format);
+  } catch (const GraphvizError& e) {
+    throw InputError(request.model, fmt::format("{} (try --format dot, --collapse or --focus)", firstLine(e.what())));
+  }
+}
+
+}  // namespace jitscope
