@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -141,25 +142,28 @@ std::vector<std::string> compatFixtureFolders() {
   return folders;
 }
 
-TEST(Compat, PredictsWhichModelsLoadAndRunHere) {
-  size_t predicted = 0;
-  size_t failing = 0;
+// Calls `visit(path, manifest entry)` for every compat fixture.
+void forEachCompatFixture(const std::function<void(const std::string&, const nlohmann::json&)>& visit) {
   for (const std::string& folder : compatFixtureFolders()) {
     std::ifstream manifest_file(folder + "/manifest.json");
     if (!manifest_file) continue;
     const auto manifest = nlohmann::json::parse(manifest_file);
-    for (const auto& [name, entry] : manifest.items()) {
-      const std::string path = folder + "/" + name;
-      const CompatReport report = checkAgainst(path, runningTarget());
-      const auto failure = loadAndRun(path, entry.at("inputs"));
-      EXPECT_EQ(report.ok(), !failure.has_value())
-          << path << " (saved by torch " << entry.at("torch").get<std::string>() << ")\n"
-          << "compat predicted:" << describe(report) << "\nloading and running it here: "
-          << failure.value_or("ok");
-      ++predicted;
-      failing += failure ? 1 : 0;
-    }
+    for (const auto& [name, entry] : manifest.items()) visit(folder + "/" + name, entry);
   }
+}
+
+TEST(Compat, PredictsWhichModelsLoadAndRunHere) {
+  size_t predicted = 0;
+  size_t failing = 0;
+  forEachCompatFixture([&](const std::string& path, const nlohmann::json& entry) {
+    const CompatReport report = checkAgainst(path, runningTarget());
+    const auto failure = loadAndRun(path, entry.at("inputs"));
+    EXPECT_EQ(report.ok(), !failure.has_value())
+        << path << " (saved by torch " << entry.at("torch").get<std::string>() << ")\n"
+        << "compat predicted:" << describe(report) << "\nloading and running it here: " << failure.value_or("ok");
+    ++predicted;
+    failing += failure ? 1 : 0;
+  });
   EXPECT_GE(predicted, 5u) << "the compat fixtures were not built";
   std::printf("compat: %zu predictions checked, %zu of them models that fail here\n", predicted, failing);
 }
@@ -172,23 +176,17 @@ TEST(Compat, PredictsWhatTheMobileLoaderDoesHere) {
   size_t lite_files = 0;
   CompatOptions lite;
   lite.runtime = CompatRuntime::kLite;
-  for (const std::string& folder : compatFixtureFolders()) {
-    std::ifstream manifest_file(folder + "/manifest.json");
-    if (!manifest_file) continue;
-    const auto manifest = nlohmann::json::parse(manifest_file);
-    for (const auto& [name, entry] : manifest.items()) {
-      const std::string path = folder + "/" + name;
-      const CompatReport report = checkAgainst(path, runningTarget(), lite);
-      EXPECT_EQ(report.runtime, CompatRuntime::kLite);
-      const auto failure = loadAndRun(path, entry.at("inputs"), /*lite=*/true);
-      EXPECT_EQ(report.ok(), !failure.has_value())
-          << path << " (saved by torch " << entry.at("torch").get<std::string>() << ")\n"
-          << "compat --runtime lite predicted:" << describe(report) << "\n_load_for_mobile and forward here: "
-          << failure.value_or("ok");
-      ++predicted;
-      lite_files += report.bytecode_version ? 1 : 0;
-    }
-  }
+  forEachCompatFixture([&](const std::string& path, const nlohmann::json& entry) {
+    const CompatReport report = checkAgainst(path, runningTarget(), lite);
+    EXPECT_EQ(report.runtime, CompatRuntime::kLite);
+    const auto failure = loadAndRun(path, entry.at("inputs"), /*lite=*/true);
+    EXPECT_EQ(report.ok(), !failure.has_value())
+        << path << " (saved by torch " << entry.at("torch").get<std::string>() << ")\n"
+        << "compat --runtime lite predicted:" << describe(report) << "\n_load_for_mobile and forward here: "
+        << failure.value_or("ok");
+    ++predicted;
+    lite_files += report.bytecode_version ? 1 : 0;
+  });
   EXPECT_GE(lite_files, 3u) << "the lite-interpreter compat fixtures were not built";
   std::printf("compat --runtime lite: %zu predictions checked, %zu of them .ptl files\n", predicted, lite_files);
 }
