@@ -31,6 +31,66 @@ def _vision(name, shape, **kw):
     return make
 
 
+def _vit(name, shape, **kw):
+    return _vision(name, shape, image_size=shape[-1], **kw)
+
+
+def _raft():
+    import torchvision.models as tvm
+    return (tvm.optical_flow.raft_small(weights=None),
+            (torch.rand(1, 3, 128, 128), torch.rand(1, 3, 128, 128)))
+
+
+def _torchvision_library():
+    """torchvision's operator library (torchvision::nms, roi_align): what
+    `jitscope --load-library` needs for the detection models."""
+    import glob
+    import os
+    import torchvision
+    found = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
+    return found[0] if found else None
+
+
+def _detection(name, **kw):
+    """A torchvision detection model, small: 3 classes, images resized to
+    128..160. Its forward takes List[Tensor] and returns List[Dict], which a
+    trace cannot return: the traced export is NAME_first_image's."""
+    def make():
+        import torchvision.models.detection as tvd
+        model = getattr(tvd, name)(weights=None, weights_backbone=None, num_classes=3, **kw)
+        return model, ([torch.rand(3, 128, 160)],)
+    return make
+
+
+class _FirstImageDetections(torch.nn.Module):
+    """How detection models are traced for deployment: one image in, the
+    boxes, scores and labels of its detections out."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image):
+        detections = self.model([image])[0]
+        return detections["boxes"], detections["scores"], detections["labels"]
+
+
+def _first_image(name, **kw):
+    def make():
+        model, (images,) = _detection(name, **kw)()
+        return _FirstImageDetections(model.eval()), (images[0],)
+    return make
+
+
+def _tacotron2():
+    import torchaudio.models as tam
+    model = tam.Tacotron2(n_symbol=20, symbol_embedding_dim=32, encoder_embedding_dim=32, encoder_n_convolution=1,
+                          decoder_rnn_dim=32, prenet_dim=16, attention_rnn_dim=32, attention_hidden_dim=16,
+                          attention_location_n_filter=4, postnet_n_convolution=1, postnet_embedding_dim=16,
+                          n_mels=8)
+    return model, (torch.randint(1, 20, (1, 10)), torch.tensor([10]), torch.rand(1, 8, 12), torch.tensor([12]))
+
+
 def _varied(shape):
     bigger = (shape[0] + 1,) + tuple(shape[1:])
     return [(torch.rand(*bigger),), (torch.randn(*shape) * 3,)]
@@ -82,6 +142,24 @@ ZOO = {
         encoder_ff_interm_dropout=0.0, encoder_dropout=0.0, encoder_layer_norm_first=False,
         encoder_layer_drop=0.0, aux_num_out=None), (torch.rand(1, 1600),)),
         _varied((1, 1600))),
+    # Issue 18's bigger models: attention, optical flow, text-to-speech, and
+    # detection (which needs torchvision's operator library).
+    "vit_b_16": (_vit("vit_b_16", (1, 3, 32, 32)), _varied((1, 3, 32, 32))),
+    "swin_t": (_vision("swin_t", (1, 3, 32, 32)), _varied((1, 3, 32, 32))),
+    "raft_small": (_raft, [(torch.rand(1, 3, 128, 128), torch.rand(1, 3, 128, 128))]),
+    "tacotron2": (_tacotron2, [(torch.randint(1, 20, (1, 8)), torch.tensor([8]), torch.rand(1, 8, 9),
+                                torch.tensor([9]))]),
+    "ssdlite320": (_detection("ssdlite320_mobilenet_v3_large"), [], {"trace": False, "library": True}),
+    "ssdlite320_first_image": (_first_image("ssdlite320_mobilenet_v3_large"), [(torch.rand(3, 160, 128),)],
+                               {"script": False, "library": True}),
+    "fasterrcnn_mobilenet_v3_320": (_detection("fasterrcnn_mobilenet_v3_large_320_fpn"), [],
+                                    {"trace": False, "library": True}),
+    "fasterrcnn_mobilenet_v3_320_first_image": (_first_image("fasterrcnn_mobilenet_v3_large_320_fpn"),
+                                                [(torch.rand(3, 160, 128),)], {"script": False, "library": True}),
+    "maskrcnn_resnet50": (_detection("maskrcnn_resnet50_fpn", min_size=128, max_size=160), [],
+                          {"trace": False, "library": True}),
+    "retinanet_resnet50_first_image": (_first_image("retinanet_resnet50_fpn", min_size=128, max_size=160),
+                                       [(torch.rand(3, 160, 128),)], {"script": False, "library": True}),
 }
 
 
@@ -97,17 +175,22 @@ def _same(a, b):
 
 
 def build_one(name, out: Path):
-    factory, varied = ZOO[name]
+    factory, varied, *rest = ZOO[name]
+    how = rest[0] if rest else {}
     torch.manual_seed(0)
     model, inputs = factory()
     model.eval()
     entry = {"inputs": f"{name}.inputs.pt", "exports": {}}
+    if how.get("library"):
+        entry["library"] = _torchvision_library()
     torch.save(inputs, out / entry["inputs"])
     with torch.no_grad():
         torch.save(model(*inputs), out / f"{name}.outputs.pt")
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
             try:
+                if not how.get("trace", True):
+                    raise RuntimeError(f"its outputs (List[Dict]) cannot be traced; see {name}_first_image")
                 traced = torch.jit.trace(model, inputs, check_trace=False, strict=False)
                 traced.save(str(out / f"{name}.traced.pt"))
                 entry["exports"]["traced"] = f"{name}.traced.pt"
@@ -118,6 +201,8 @@ def build_one(name, out: Path):
             {"category": w.category.__name__, "file": w.filename, "line": w.lineno,
              "message": str(w.message).splitlines()[0]} for w in said]
         try:
+            if not how.get("script", True):
+                raise RuntimeError("a tracing wrapper: the scripted export is the model's own")
             torch.jit.script(model).save(str(out / f"{name}.scripted.pt"))
             entry["exports"]["scripted"] = f"{name}.scripted.pt"
         except Exception as e:

@@ -52,6 +52,8 @@ def commands(name, kind, zoo, entry, out):
     else:
         rows.append(("check", ["check", model, "--expected", os.path.join(zoo, f"{name}.outputs.pt"),
                                "--inputs", inputs]))
+    if entry.get("library"):  # detection models: torchvision's operator library
+        rows = [(command, ["--load-library", entry["library"]] + argv) for command, argv in rows]
     return rows
 
 
