@@ -346,6 +346,12 @@ def build(out: OutDir) -> GroupResult:
     out.write_bytes(_zip(_edit(input_records, "/data/0", lambda d: d[:8])), "hostile/inputs/short_tensor.pt")
     out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
                     "hostile/inputs/os_system.pt")
+    # OrderedDict called with its items, which torch.save never writes (it
+    # writes OrderedDict() then SETITEMS): jitscope's pickle rewrite for
+    # LibTorch 1.13 refuses it with one line (issue 18).
+    ordered_args = b"\x80\x02ccollections\nOrderedDict\n(]tR\x85."
+    out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: ordered_args)),
+                    "hostile/inputs/ordered_dict_args.pt")
 
     # Valid archives that only isolation contains (tests/golden/isolation.test);
     # not in the corpus: without --timeout/--max-memory they hang or take 4 GiB.
