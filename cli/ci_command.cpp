@@ -61,6 +61,7 @@ CiStep auditStep(const LoadedModel& model, const CiModelConfig& config, AuditRep
   if (config.audit.probe) {
     options.inputs = {config.inputs};
     options.counterexample_dir = fs::temp_directory_path().string();
+    options.probe_budget_s = config.audit.probe_budget;
   }
   report = auditModel(model, options);
   const Severity fail_on = config.audit.fail_on;

@@ -9,6 +9,9 @@
 #include "command_line.h"
 #include "option_groups.h"
 #include "report_page.h"
+#include <unistd.h>
+
+#include "jitscope/core/progress.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
@@ -28,7 +31,7 @@ int runReport(CommandContext& ctx) {
       "MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt]\n"
       "                       [--against OTHER.pt | --expected OUTPUTS.pt] [--device cpu,cuda] [--rtol R] [--atol A]\n"
       "                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]\n"
-      "                       [--source-root DIR ...] [--collapse DEPTH]";
+      "                       [--source-root DIR ...] [--collapse DEPTH] [--probe-budget SECONDS]";
   syntax.description =
       "Write one self-contained HTML page (no network, no external files) for a reviewer:\n"
       "summary, audit findings with source excerpts, forward's graph with the findings\n"
@@ -56,12 +59,14 @@ int runReport(CommandContext& ctx) {
       ("device,d", po::value(&devices), "run the check there; EXPECTED,ACTUAL for two, e.g. cpu,cuda")
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
+      ("probe-budget", po::value(&audit_options.probe_budget_s), "stop starting the audit's probes after SECONDS")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 200 boxes)");
   tolerance.declare(syntax.options, "of the checks");
   pass_choice_flags.declare(syntax.options, /*default_preset=*/"inference");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
+  if (audit_options.probe_budget_s < 0) throw UsageError("--probe-budget takes seconds, 0 or more (0: no bound)");
   if (collapse < 0) throw UsageError("--collapse takes a depth of 1 or more (1 = children of the root module)");
   if (audit_options.inputs.size() > 1) throw UsageError("--inputs takes one file here");
   if (!against.empty() && !expected.empty()) throw UsageError("use one of --against and --expected");
@@ -83,7 +88,10 @@ int runReport(CommandContext& ctx) {
     in.audit = auditModel(model, plain);
   } else {
     audit_options.counterexample_dir = std::filesystem::temp_directory_path().string();
+    ProgressLine progress(stderr, isatty(2));
+    audit_options.progress = [&progress](const std::string& text) { progress.update(text); };
     in.audit = auditModel(model, audit_options);
+    progress.done();
   }
   addSourceExcerpts(in);
 

@@ -234,6 +234,10 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options) {
         }
       }
       for (const auto& d : outcome.divergences) findings.push_back(d);
+      if (outcome.budget_note) {
+        findings.push_back(*outcome.budget_note);
+        report.probes_complete = false;
+      }
     }
   }
 
