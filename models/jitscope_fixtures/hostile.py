@@ -302,6 +302,27 @@ def build(out: OutDir) -> GroupResult:
         _zip(_edit(records, code_record,
                    lambda d: b"def forward(self, x):\n    return x" + b" + x" * deep + b"\n")),
         f"the model's code chains {deep} additions in one expression")
+    # Issue 18: the other recursions of LibTorch's parser and compiler
+    # (code_depth.cpp, Note [What the compiler recurses on]); each crashed
+    # `jitscope info` with SIGSEGV at this size before it was bounded.
+    forward = b"def forward(self, x):\n"
+    recursions = {
+        "code_unary_run": (b"    return " + b"-" * deep + b"x\n", "a run of unary minuses (--...x)"),
+        "code_eq_chain": (b"    return x" + b" == x" * deep + b"\n", "a chain of == comparisons"),
+        "code_is_chain": (b"    return x" + b" is x" * deep + b"\n", "a chain of `is` tests"),
+        "code_subscript_chain": (b"    return x" + b"[0]" * deep + b"\n", "a chain of subscripts x[0][0]..."),
+        "code_call_chain": (b"    return x" + b"()" * deep + b"\n", "a chain of calls x()()..."),
+        "code_continued_chain": (b"    return x" + b" + \\\n      x" * deep + b"\n",
+                                 "additions continued over lines with backslashes"),
+        "code_elif_chain": (b"    if x:\n      pass\n" + b"    elif x:\n      pass\n" * (deep // 2) + b"    return x\n",
+                            "an if with as many elif branches"),
+    }
+    for name, (body, what) in recursions.items():
+        add(f"{name}.pt", _zip(_edit(records, code_record, lambda d, b=body: forward + b)),
+            f"the model's code holds {what}, {deep} long")
+    blocks = b"".join(b" " * (4 + i) + b"if x:\n" for i in range(1500)) + b" " * 1504 + b"pass\n"
+    add("code_block_nesting.pt", _zip(_edit(records, code_record, lambda d: forward + blocks)),
+        "the model's code nests if blocks 1500 deep (10,000 crashed the compiler; too big for the corpus)")
     add("version_high.pt", _zip(_edit(records, "/version", lambda d: b"999\n")), "format version 999")
     add("version_garbage.pt", _zip(_edit(records, "/version", lambda d: b"x1\n")), "version record not a number")
     add("deflated_data_pkl.pt",
