@@ -10,6 +10,9 @@
 // load or end in a one-line InputError; a signal, a sanitizer report or
 // another exception is a bug. Built and run by scripts/fuzz.sh (fuzz_compiler).
 //
+// JITSCOPE_FUZZ_SAVE=PATH keeps the archive of the last input (replay it
+// with `jitscope info PATH`); JITSCOPE_FUZZ_DUMP prints the code and error.
+//
 // The template archive: $JITSCOPE_FUZZ_TEMPLATE, else
 // build/models/my_cell.scripted.pt (the fixture MyCell, scripted).
 #include <caffe2/serialize/inline_container.h>
@@ -234,6 +237,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (std::fwrite(archive.data(), 1, archive.size(), f) != archive.size()) std::abort();
   std::fclose(f);
   if (std::getenv("JITSCOPE_FUZZ_DUMP")) std::fwrite(code.data(), 1, std::min<size_t>(code.size(), 4096), stderr);
+  if (const char* keep = std::getenv("JITSCOPE_FUZZ_SAVE")) {  // the archive, to replay with `jitscope info`
+    std::FILE* out = std::fopen(keep, "wb");
+    if (out) {
+      std::fwrite(archive.data(), 1, archive.size(), out);
+      std::fclose(out);
+    }
+  }
   try {
     jitscope::loadModel(path);
   } catch (const jitscope::InputError& e) {
