@@ -4,9 +4,8 @@ cannot load it until that library is loaded (jitscope --load-library).
 
 SSDlite 320 with MobileNetV3-Large, random weights, 3 classes: the smallest
 detection model torchvision 0.14 ships. Its forward takes List[Tensor]; the
-inputs file holds two images (written when a one-element list, pickled with
-APPEND, was unreadable; jitscope's pickle rewrite reads it now, see
-check/list_io).
+inputs file holds two images (a one-element list is pickled with APPEND, which
+LibTorch 1.13's unpickler does not read).
 """
 
 import glob
