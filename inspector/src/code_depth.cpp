@@ -41,6 +41,7 @@ bool isChainWord(std::string_view word) {
 std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_nesting, size_t max_chain) {
   size_t depth = 0;
   size_t chain = 0;  // operators, keywords and postfix links in the current logical line
+  size_t modulo = 0;  // `%` operators in the current logical line
   size_t line = 1;
   size_t i = 0;
   const size_t n = code.size();
@@ -89,6 +90,7 @@ std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_
       ++i;
       if (depth == 0) {  // a logical line ends outside brackets
         chain = 0;
+        modulo = 0;
         last = '\n';
         if (auto why = startLine(i)) return why;
       }
@@ -128,6 +130,11 @@ std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_
     } else if (isOperatorChar(c)) {
       // Every operator character counts: `--x` is two unary minuses.
       if (++chain > max_chain) return chainError();
+      if (c == '%' && ++modulo > kMaxModuloChain) {
+        return fmt::format("an expression chains more than {} '%' operators at line {} (LibTorch's "
+                           "compiler takes exponential time and memory on them)",
+                           kMaxModuloChain, line);
+      }
       last = c;
       ++i;
     } else if (isWordChar(c)) {

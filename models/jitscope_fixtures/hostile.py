@@ -317,9 +317,12 @@ def build(out: OutDir) -> GroupResult:
         "code_elif_chain": (b"    if x:\n      pass\n" + b"    elif x:\n      pass\n" * (deep // 2) + b"    return x\n",
                             "an if with as many elif branches"),
     }
+    # Not a recursion but exponential time: 1.13's compiler emits the left
+    # operand of `%` twice (fuzz_compiler: 32 `%` took 2 minutes and 6 GiB).
+    recursions["code_modulo_chain"] = (b"    return x" + b" % x" * 40 + b"\n", "a chain of `%`")
     for name, (body, what) in recursions.items():
         add(f"{name}.pt", _zip(_edit(records, code_record, lambda d, b=body: forward + b)),
-            f"the model's code holds {what}, {deep} long")
+            f"the model's code holds {what}" + ("" if name == "code_modulo_chain" else f", {deep} long"))
     blocks = b"".join(b" " * (4 + i) + b"if x:\n" for i in range(1500)) + b" " * 1504 + b"pass\n"
     add("code_block_nesting.pt", _zip(_edit(records, code_record, lambda d: forward + blocks)),
         "the model's code nests if blocks 1500 deep (10,000 crashed the compiler; too big for the corpus)")
