@@ -9,6 +9,7 @@
 
 #include "command_line.h"
 #include "option_groups.h"
+#include "jitscope/core/progress.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/inspector/model.h"
@@ -30,7 +31,8 @@ UnverifiedPolicy parseUnverified(const std::string& name) {
 int runAudit(CommandContext& ctx) {
   CommandSyntax syntax;
   syntax.usage =
-      "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--device cpu|cuda]\n"
+      "MODEL [--reference SCRIPTED.pt] [--inputs FILE.pt ...] [--probe N] [--probe-budget SECONDS]\n"
+      "                      [--device cpu|cuda]\n"
       "                      [--source-root DIR ...] [--no-source]\n"
       "                      [--format text|json|sarif|junit] [--fail-on note|warning|error]\n"
       "                      [--unverified pass|fail]";
@@ -62,6 +64,7 @@ int runAudit(CommandContext& ctx) {
       ("reference,r", po::value(&options.reference), "scripted export of the same model")
       ("inputs,i", po::value(&options.inputs)->multitoken(), "torch.save'd example inputs (needs --reference)")
       ("probe", po::value(&options.probes)->default_value(9), "input variants to try per input set")
+      ("probe-budget", po::value(&options.probe_budget_s), "stop starting probes after SECONDS (those not run are listed)")
       ("source-root,s", po::value(&options.source_roots)->multitoken(), "folder holding the model's Python sources")
       ("device,d", po::value(&options.device)->default_value("cpu"), "run the probes there: cpu or cuda[:N]")
       ("no-source", po::bool_switch(&options.no_source), "audit from the IR only, as if the Python source were gone")
@@ -84,8 +87,12 @@ int runAudit(CommandContext& ctx) {
     throw UsageError("--inputs needs --reference: the probes compare the trace with a scripted export");
   }
 
+  if (options.probe_budget_s < 0) throw UsageError("--probe-budget takes seconds, 0 or more (0: no bound)");
   const LoadedModel model = loadModel(model_path);
+  ProgressLine progress(stderr, isatty(2));
+  options.progress = [&progress](const std::string& text) { progress.update(text); };
   const AuditReport report = auditModel(model, options);
+  progress.done();
   switch (format) {
     case OutputFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;
     case OutputFormat::kJson: writeOutput(renderAuditJson(report)); break;

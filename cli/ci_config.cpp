@@ -127,7 +127,7 @@ class Reader {
     model.inputs = path(table, "inputs");
     model.libraries = strings(table, "load_library", /*paths=*/true);
     if (const toml::table* audit = section(table, "audit")) {
-      onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe", "unverified"});
+      onlyKeys(*audit, "[model.audit]", {"fail-on", "reference", "source-root", "probe", "probe-budget", "unverified"});
       model.audit.enabled = true;
       const std::string fail_on =
           get<std::string>(*audit, "fail-on", "\"note\", \"warning\" or \"error\"").value_or("warning");
@@ -139,6 +139,8 @@ class Reader {
       model.audit.reference = path(*audit, "reference");
       model.audit.source_roots = strings(*audit, "source-root", /*paths=*/true);
       model.audit.probe = get<bool>(*audit, "probe", "true or false").value_or(false);
+      model.audit.probe_budget = get<double>(*audit, "probe-budget", "a number of seconds").value_or(0);
+      if (model.audit.probe_budget < 0) fail(*audit->get("probe-budget"), "'probe-budget' must be 0 or more seconds");
       const std::string unverified =
           get<std::string>(*audit, "unverified", "\"pass\" or \"fail\"").value_or("pass");
       if (unverified != "pass" && unverified != "fail") {

@@ -1,9 +1,11 @@
 // jitscope report MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt]
 //                       [--against OTHER.pt | --expected OUTPUTS.pt] [--device cpu,cuda] [--rtol R] [--atol A]
 //                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]
-//                       [--source-root DIR ...] [--collapse DEPTH]
+//                       [--source-root DIR ...] [--collapse DEPTH] [--probe-budget SECONDS]
 //
 // Option parsing; the page is assembled by session/report_page.h.
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
+#include "jitscope/core/progress.h"
 #include "jitscope/report/html_report.h"
 #include "jitscope/session/report_page.h"
 
@@ -23,7 +26,7 @@ int runReport(CommandContext& ctx) {
       "MODEL -o REPORT.html [--reference SCRIPTED.pt] [--inputs FILE.pt]\n"
       "                       [--against OTHER.pt | --expected OUTPUTS.pt] [--device cpu,cuda] [--rtol R] [--atol A]\n"
       "                       [--preset NAME|none | --passes a,b,c] [--snapshot SNAP.json]\n"
-      "                       [--source-root DIR ...] [--collapse DEPTH]";
+      "                       [--source-root DIR ...] [--collapse DEPTH] [--probe-budget SECONDS]";
   syntax.description =
       "Write one self-contained HTML page (no network, no external files) for a reviewer:\n"
       "summary, audit findings with source excerpts, forward's graph with the findings\n"
@@ -51,12 +54,14 @@ int runReport(CommandContext& ctx) {
       ("device,d", po::value(&devices), "run the check there; EXPECTED,ACTUAL for two, e.g. cpu,cuda")
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
+      ("probe-budget", po::value(&audit_options.probe_budget_s), "stop starting the audit's probes after SECONDS")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 200 boxes)");
   tolerance.declare(syntax.options, "of the checks");
   pass_choice_flags.declare(syntax.options, /*default_preset=*/"inference");
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
+  if (audit_options.probe_budget_s < 0) throw UsageError("--probe-budget takes seconds, 0 or more (0: no bound)");
   if (collapse < 0) throw UsageError("--collapse takes a depth of 1 or more (1 = children of the root module)");
   if (audit_options.inputs.size() > 1) throw UsageError("--inputs takes one file here");
   if (!against.empty() && !expected.empty()) throw UsageError("use one of --against and --expected");
@@ -78,8 +83,15 @@ int runReport(CommandContext& ctx) {
   request.compare = compare;
   request.pipeline = {pass_choice.pipeline, pass_choice.passes};
   request.collapse = collapse;
+  // The probes against a reference are the long part: a progress line on
+  // stderr after two seconds.
+  ProgressLine progress(stderr, isatty(2));
+  if (!request.audit.reference.empty()) {
+    request.audit.progress = [&progress](const std::string& text) { progress.update(text); };
+  }
   SessionCache sessions;
   const HtmlReportInput in = buildReportPage(sessions, request);
+  progress.done();
   writeFileAtomically(output, renderHtmlReport(in));
   return toInt(ExitCode::kOk);
 }

@@ -1,5 +1,7 @@
 #include "jitscope/inspector/code_depth.h"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace jitscope {
@@ -8,7 +10,7 @@ namespace {
 bool isOperatorChar(char c) {
   switch (c) {
     case '+': case '-': case '*': case '/': case '%': case '&': case '|':
-    case '^': case '<': case '>': case '~': case '@': case '.':
+    case '^': case '<': case '>': case '~': case '@': case '.': case '=': case '!':
       return true;
     default:
       return false;
@@ -20,20 +22,82 @@ bool isWordChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+bool isChainWord(std::string_view word) {
+  return word == "and" || word == "or" || word == "not" || word == "if" || word == "else" || word == "is" ||
+         word == "in";
+}
+
 }  // namespace
 
+// Note [What the compiler recurses on]
+// LibTorch's parser and compiler recurse once per: bracket level; binary
+// or comparison operator of a chain (`a + b + c`, `a == b == c`, `a is b
+// is c`, `a in b in c`); unary operator (`- - x`, also written `--x`);
+// postfix link (`x[0][0]`, `f()()`, `x.a.b`); block level (an `if` inside
+// an `if`); and `elif` of one `if` (each nests in the else of the one
+// before). A statement counts its chain across backslash-continued lines.
+// Every one of these crashed `jitscope info` with SIGSEGV at 200,000 (10,000
+// block levels) before it was bounded here (issue 18, docs/security.md).
 std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_nesting, size_t max_chain) {
   size_t depth = 0;
-  size_t chain = 0;  // operators (and `and`/`or`/`not`) in the current logical line
+  size_t chain = 0;  // operators, keywords and postfix links in the current logical line
+  size_t modulo = 0;  // `%` operators in the current logical line
   size_t line = 1;
   size_t i = 0;
   const size_t n = code.size();
+  char last = '\n';  // the last significant character ('w' a word, '"' a string)
+  // Block structure: the indentation of each open block, and the `elif`s
+  // seen so far at each of those levels.
+  std::vector<size_t> indents = {0};
+  std::vector<size_t> elifs = {0};
+  auto chainError = [&] {
+    return fmt::format("an expression chains more than {} operators at line {}", max_chain, line);
+  };
+  // At the start of a logical line: its indentation opens or closes blocks.
+  auto startLine = [&](size_t at) -> std::optional<std::string> {
+    size_t col = 0;
+    while (at + col < n && (code[at + col] == ' ' || code[at + col] == '\t')) ++col;
+    const size_t first = at + col;
+    if (first >= n || code[first] == '\n' || code[first] == '\r' || code[first] == '#') return std::nullopt;
+    while (indents.size() > 1 && indents.back() > col) {
+      indents.pop_back();
+      elifs.pop_back();
+    }
+    if (col > indents.back()) {
+      indents.push_back(col);
+      elifs.push_back(0);
+      if (indents.size() - 1 > max_nesting) {
+        return fmt::format("blocks nested more than {} deep at line {}", max_nesting, line);
+      }
+    }
+    size_t end = first;
+    while (end < n && isWordChar(code[end])) ++end;
+    const std::string_view word = code.substr(first, end - first);
+    if (word == "elif") {
+      if (++elifs.back() > max_nesting) {
+        return fmt::format("an if statement has more than {} elif branches at line {}", max_nesting, line);
+      }
+    } else if (word != "else") {
+      elifs.back() = 0;
+    }
+    return std::nullopt;
+  };
+  if (auto why = startLine(0)) return why;
   while (i < n) {
     const char c = code[i];
     if (c == '\n') {
       ++line;
-      if (depth == 0) chain = 0;  // a logical line ends outside brackets
       ++i;
+      if (depth == 0) {  // a logical line ends outside brackets
+        chain = 0;
+        modulo = 0;
+        last = '\n';
+        if (auto why = startLine(i)) return why;
+      }
+    } else if (c == '\\' && i + 1 < n && (code[i + 1] == '\n' || code[i + 1] == '\r')) {
+      // A continued line: the same statement, the same chain.
+      i += code[i + 1] == '\r' && i + 2 < n && code[i + 2] == '\n' ? 3 : 2;
+      ++line;
     } else if (c == '#') {
       while (i < n && code[i] != '\n') ++i;
     } else if (c == '"' || c == '\'') {
@@ -50,30 +114,36 @@ std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_
         }
         ++i;
       }
+      last = '"';
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > max_nesting) {
         return fmt::format("brackets nested more than {} deep at line {}", max_nesting, line);
       }
+      // A call or subscript of what a bracket closed: one more postfix link.
+      if ((last == ')' || last == ']' || last == '}') && ++chain > max_chain) return chainError();
+      last = c;
       ++i;
     } else if (c == ')' || c == ']' || c == '}') {
       if (depth > 0) --depth;
+      last = c;
       ++i;
     } else if (isOperatorChar(c)) {
-      if (++chain > max_chain) {
-        return fmt::format("an expression chains more than {} operators at line {}", max_chain, line);
+      // Every operator character counts: `--x` is two unary minuses.
+      if (++chain > max_chain) return chainError();
+      if (c == '%' && ++modulo > kMaxModuloChain) {
+        return fmt::format("an expression chains more than {} '%' operators at line {} (LibTorch's "
+                           "compiler takes exponential time and memory on them)",
+                           kMaxModuloChain, line);
       }
-      while (i < n && isOperatorChar(code[i]) && code[i] != '.' ) ++i;
-      if (i < n && code[i] == '.') ++i;
+      last = c;
+      ++i;
     } else if (isWordChar(c)) {
       const size_t begin = i;
       while (i < n && isWordChar(code[i])) ++i;
-      const std::string_view word = code.substr(begin, i - begin);
-      if (word == "and" || word == "or" || word == "not" || word == "if" || word == "else") {
-        if (++chain > max_chain) {
-          return fmt::format("an expression chains more than {} operators at line {}", max_chain, line);
-        }
-      }
+      if (isChainWord(code.substr(begin, i - begin)) && ++chain > max_chain) return chainError();
+      last = 'w';
     } else {
+      if (c != ' ' && c != '\t' && c != '\r') last = c;
       ++i;
     }
   }

@@ -78,9 +78,12 @@ void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(cons
     // records) recurses on bracket nesting and operator chains and would
     // crash on a record deep enough: bound it before anything parses it.
     if (const auto why = findExcessiveDepth(bytes)) {
-      throw InputError(archive.path, fmt::format("record '{}': {}; LibTorch's compiler would run out of stack on "
-                                                 "it, so the file was crafted or generated badly; re-export the model",
-                                                 entry, *why));
+      const bool exponential = why->find("exponential") != std::string::npos;
+      throw InputError(archive.path, fmt::format("record '{}': {}; {}, so the file was crafted or generated badly; "
+                                                 "re-export the model",
+                                                 entry, *why,
+                                                 exponential ? "printed TorchScript never holds one"
+                                                             : "LibTorch's compiler would run out of stack on it"));
     }
     visit(CodeRecord{name, bytes});
   });

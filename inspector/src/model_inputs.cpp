@@ -19,18 +19,13 @@
 #include "jitscope/core/suggest.h"
 #include "jitscope/inspector/archive.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/tensor_file.h"
 #include "jitscope/inspector/tensor_format.h"
 
 namespace jitscope {
 namespace {
 
 using c10::IValue;
-
-std::vector<char> readBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot read input file");
-  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
-}
 
 const c10::FunctionSchema& schemaOf(const torch::jit::Module& module, const std::string& method) {
   if (!module.find_method(method)) {
@@ -268,14 +263,7 @@ void checkInputs(const std::vector<IValue>& args, const torch::jit::Module& modu
 
 InputSet readInputFile(const std::string& path, const torch::jit::Module& module, const std::string& method) {
   const auto& schema = schemaOf(module, method);
-  checkTensorFile(path);  // before LibTorch: layout, globals, storage sizes
-  IValue value;
-  try {
-    value = torch::jit::pickle_load(readBytes(path));
-  } catch (const c10::Error& e) {
-    throw InputError(path, "cannot read inputs (expected a file written by torch.save): " +
-                               firstLine(e.what_without_backtrace()));
-  }
+  const IValue value = readTensorFile(path, "inputs");
   const size_t count = schema.arguments().size() - 1;
   std::vector<IValue> args;
   size_t given = 0;  // set below for a dict; otherwise what the file holds

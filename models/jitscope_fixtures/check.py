@@ -11,8 +11,9 @@ with dict inputs and dict outputs, each with inputs and expected outputs.
   copy with one element perturbed.
 """
 
+import collections
 import warnings
-from typing import Dict
+from typing import Dict, List
 
 import torch
 import torchvision
@@ -52,6 +53,30 @@ class Warns(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         warnings.warn("the 'x' argument is deprecated; pass 'inputs'")
         return x + 1
+
+
+class ListIO(nn.Module):
+    """forward(List[Tensor]) -> List[Tensor], as detection models take: a
+    one-element list is pickled with APPEND (issue 18)."""
+
+    def forward(self, xs: List[torch.Tensor]) -> List[torch.Tensor]:
+        return [xs[0] * 2.0]
+
+
+class OneDict(nn.Module):
+    """forward(x) -> Dict[str, Tensor] with one entry, as DeepLabV3's
+    {'out': ...}: torch.save writes SETITEM for it, and the eager model's
+    OrderedDict as collections.OrderedDict (issue 18)."""
+
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return {"out": torch.relu(x) + 1.0}
+
+
+class NestedIO(nn.Module):
+    """Dicts of lists in and out: every pickle form LibTorch 1.13 lacks."""
+
+    def forward(self, d: Dict[str, List[torch.Tensor]]) -> Dict[str, List[torch.Tensor]]:
+        return {"a": [d["a"][0] + 1.0], "b": [d["b"][0], d["b"][1] * 3.0]}
 
 
 def _perturbed_copy(outputs):
@@ -106,6 +131,33 @@ def build(out: OutDir) -> GroupResult:
     out.save_tensors((torch.rand(3),), "check/inputs/warns.pt")
     out.save_module(script(Warns()), "check/warns.scripted.pt")
     result.artifacts.append(Artifact("check/warns.scripted.pt", "scripted", "check/inputs/warns.pt"))
+    # Pickle forms LibTorch 1.13's unpickler lacks (APPEND, SETITEM,
+    # OrderedDict), in inputs and expected outputs (issue 18).
+    seed_everything(0)
+    x = torch.randn(2, 3)
+    out.save_tensors(([x],), "check/inputs/list_io.pt")
+    out.save_tensors([x * 2.0], "check/expected/list_io.pt")
+    out.save_module(script(ListIO()), "check/list_io.scripted.pt")
+    result.artifacts.append(Artifact("check/list_io.scripted.pt", "scripted", "check/inputs/list_io.pt"))
+    out.save_tensors({"x": x}, "check/inputs/one_dict.pt")
+    one = {"out": torch.relu(x) + 1.0}
+    out.save_tensors(one, "check/expected/one_dict.pt")
+    out.save_tensors(collections.OrderedDict(one), "check/expected/one_dict.ordered.pt")
+    out.save_tensors(collections.OrderedDict(_perturbed_copy(one)), "check/expected/one_dict.ordered.perturbed.pt")
+    state = collections.OrderedDict(one)
+    state._metadata = collections.OrderedDict(version=1)  # as state_dict() writes: BUILD
+    out.save_tensors(state, "check/expected/one_dict.ordered.metadata.pt")
+    out.save_module(script(OneDict()), "check/one_dict.scripted.pt")
+    out.save_module(trace(OneDict(), (x,), strict=False), "check/one_dict.traced.pt")
+    for kind in ("scripted", "traced"):
+        result.artifacts.append(Artifact(f"check/one_dict.{kind}.pt", kind, "check/inputs/one_dict.pt"))
+    y = torch.randn(4)
+    out.save_tensors(({"a": [x], "b": [y, y]},), "check/inputs/nested_io.pt")
+    out.save_tensors(collections.OrderedDict(a=[x + 1.0], b=collections.OrderedDict(c=[y * 3.0])),
+                     "check/expected/nested_io.wrong_type.pt")
+    out.save_tensors(collections.OrderedDict(a=[x + 1.0], b=[y, y * 3.0]), "check/expected/nested_io.pt")
+    out.save_module(script(NestedIO()), "check/nested_io.scripted.pt")
+    result.artifacts.append(Artifact("check/nested_io.scripted.pt", "scripted", "check/inputs/nested_io.pt"))
     result.note = (f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs; a defaulted int argument; "
-                   "a model that warns")
+                   "a model that warns; one-element lists, one-entry dicts and OrderedDicts in inputs and outputs")
     return result

@@ -311,6 +311,30 @@ def build(out: OutDir) -> GroupResult:
         _zip(_edit(records, code_record,
                    lambda d: b"def forward(self, x):\n    return x" + b" + x" * deep + b"\n")),
         f"the model's code chains {deep} additions in one expression")
+    # Issue 18: the other recursions of LibTorch's parser and compiler
+    # (code_depth.cpp, Note [What the compiler recurses on]); each crashed
+    # `jitscope info` with SIGSEGV at this size before it was bounded.
+    forward = b"def forward(self, x):\n"
+    recursions = {
+        "code_unary_run": (b"    return " + b"-" * deep + b"x\n", "a run of unary minuses (--...x)"),
+        "code_eq_chain": (b"    return x" + b" == x" * deep + b"\n", "a chain of == comparisons"),
+        "code_is_chain": (b"    return x" + b" is x" * deep + b"\n", "a chain of `is` tests"),
+        "code_subscript_chain": (b"    return x" + b"[0]" * deep + b"\n", "a chain of subscripts x[0][0]..."),
+        "code_call_chain": (b"    return x" + b"()" * deep + b"\n", "a chain of calls x()()..."),
+        "code_continued_chain": (b"    return x" + b" + \\\n      x" * deep + b"\n",
+                                 "additions continued over lines with backslashes"),
+        "code_elif_chain": (b"    if x:\n      pass\n" + b"    elif x:\n      pass\n" * (deep // 2) + b"    return x\n",
+                            "an if with as many elif branches"),
+    }
+    # Not a recursion but exponential time: 1.13's compiler emits the left
+    # operand of `%` twice (fuzz_compiler: 32 `%` took 2 minutes and 6 GiB).
+    recursions["code_modulo_chain"] = (b"    return x" + b" % x" * 40 + b"\n", "a chain of `%`")
+    for name, (body, what) in recursions.items():
+        add(f"{name}.pt", _zip(_edit(records, code_record, lambda d, b=body: forward + b)),
+            f"the model's code holds {what}" + ("" if name == "code_modulo_chain" else f", {deep} long"))
+    blocks = b"".join(b" " * (4 + i) + b"if x:\n" for i in range(1500)) + b" " * 1504 + b"pass\n"
+    add("code_block_nesting.pt", _zip(_edit(records, code_record, lambda d: forward + blocks)),
+        "the model's code nests if blocks 1500 deep (10,000 crashed the compiler; too big for the corpus)")
     add("version_high.pt", _zip(_edit(records, "/version", lambda d: b"999\n")), "format version 999")
     add("version_garbage.pt", _zip(_edit(records, "/version", lambda d: b"x1\n")), "version record not a number")
     add("deflated_data_pkl.pt",
@@ -355,6 +379,12 @@ def build(out: OutDir) -> GroupResult:
     out.write_bytes(_zip(_edit(input_records, "/data/0", lambda d: d[:8])), "hostile/inputs/short_tensor.pt")
     out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: HOSTILE_PICKLES["os_system"])),
                     "hostile/inputs/os_system.pt")
+    # OrderedDict called with its items, which torch.save never writes (it
+    # writes OrderedDict() then SETITEMS): jitscope's pickle rewrite for
+    # LibTorch 1.13 refuses it with one line (issue 18).
+    ordered_args = b"\x80\x02ccollections\nOrderedDict\n(]tR\x85."
+    out.write_bytes(_zip(_edit(input_records, "/data.pkl", lambda d: ordered_args)),
+                    "hostile/inputs/ordered_dict_args.pt")
 
     # Valid archives that only isolation contains (tests/golden/isolation.test);
     # not in the corpus: without --timeout/--max-memory they hang or take 4 GiB.

@@ -76,9 +76,11 @@ std::string renderAuditJunit(const AuditReport& report, Severity fail_on,
   for (const auto& check : allChecks()) {
     JunitCase test{"jitscope.audit", check.name, {}};
     if (unverified_fails && !atLeast(Severity::kNote, fail_on) &&
-        check.id == CheckId::kAuditSourceUnavailable) {
+        check.id == (report.source_complete ? CheckId::kAuditProbeBudget : CheckId::kAuditSourceUnavailable)) {
       test.problems.push_back({JunitProblem::Kind::kFailure, "unverified",
-                               "part of the traced code could not be checked from its Python source",
+                               report.source_complete
+                                   ? "the probe budget ran out before every probe ran"
+                                   : "part of the traced code could not be checked from its Python source",
                                report.file + ": verdict unverified, and --unverified fail was given"});
     }
     for (const auto& f : report.findings) {

@@ -40,6 +40,7 @@ CiStep auditStep(ModelSession& session, const CiModelConfig& config, AuditReport
   if (config.audit.probe) {
     options.inputs = {config.inputs};
     options.counterexample_dir = fs::temp_directory_path().string();
+    options.probe_budget_s = config.audit.probe_budget;
   }
   report = session.audit(options);
   const Severity fail_on = config.audit.fail_on;

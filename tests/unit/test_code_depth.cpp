@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace jitscope {
 namespace {
@@ -40,6 +42,66 @@ TEST(CodeDepth, ChainsAreCountedPerStatementNotPerRecord) {
 
 TEST(CodeDepth, BracketsInsideStringsAreIgnored) {
   const std::string code = "s = \"" + std::string(5000, '(') + "\"\n";
+  EXPECT_EQ(findExcessiveDepth(code), std::nullopt);
+}
+
+}  // namespace
+}  // namespace jitscope
+
+namespace jitscope {
+namespace {
+
+// Each form below ended `jitscope info` with SIGSEGV (LibTorch's parser or
+// compiler out of stack) before it was bounded (issue 18); 3000 is enough
+// to cross the bound, the crash needed about 200,000 (10,000 block levels).
+std::string repeat(const std::string& s, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+TEST(CodeDepth, EveryRecursionTheCompilerHasIsBounded) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"  _0 = " + repeat("-", 3000) + "x\n", "chains more than 1000"},        // unary run, no spaces
+      {"  _0 = " + repeat("~", 3000) + "x\n", "chains more than 1000"},
+      {"  _0 = x" + repeat(" == x", 3000) + "\n", "chains more than 1000"},   // comparisons
+      {"  _0 = x" + repeat(" != x", 3000) + "\n", "chains more than 1000"},
+      {"  _0 = x" + repeat(" is x", 3000) + "\n", "chains more than 1000"},
+      {"  _0 = x" + repeat(" in x", 3000) + "\n", "chains more than 1000"},
+      {"  _0 = x" + repeat("[0]", 3000) + "\n", "chains more than 1000"},     // subscripts
+      {"  _0 = x" + repeat("()", 3000) + "\n", "chains more than 1000"},      // calls
+      {"  _0 = x" + repeat(" + \\\n    x", 3000) + "\n", "chains more than 1000 operators at line"},
+      {"  if x:\n    pass\n" + repeat("  elif x:\n    pass\n", 3000), "more than 1000 elif branches at line 2004"},
+  };
+  for (const auto& [code, why] : cases) {
+    const auto found = findExcessiveDepth("def f(x):\n" + code);
+    ASSERT_TRUE(found) << code.substr(0, 40);
+    EXPECT_NE(found->find(why), std::string::npos) << *found;
+  }
+  std::string blocks;
+  for (size_t i = 0; i < 1500; ++i) blocks += std::string(i + 1, ' ') + "if x:\n";
+  const auto found = findExcessiveDepth(blocks + std::string(1502, ' ') + "pass\n");
+  ASSERT_TRUE(found);
+  EXPECT_NE(found->find("blocks nested more than 1000 deep at line 1001"), std::string::npos) << *found;
+}
+
+TEST(CodeDepth, ModuloChainsAreBoundedFarLower) {
+  // 32 of them: 2 minutes and 6 GiB in LibTorch's compiler (fuzz_compiler).
+  const auto found = findExcessiveDepth("def f(x):\n  for _i in range(10" + repeat(" % 10", 32) + "):\n    pass\n");
+  ASSERT_TRUE(found);
+  EXPECT_NE(found->find("more than 10 '%' operators at line 2"), std::string::npos) << *found;
+  EXPECT_EQ(findExcessiveDepth("def f(x):\n  y = 10" + repeat(" % 10", 10) + "\n  z = 10" + repeat(" % 10", 10) + "\n"),
+            std::nullopt);
+}
+
+TEST(CodeDepth, ElifCountsRestartWithEachIfAndBlocksCloseWithTheirIndent) {
+  // 600 elifs in each of two ifs; blocks 600 deep, closed, then 600 again.
+  std::string code = "def f(x):\n";
+  for (int k = 0; k < 2; ++k) code += "  if x:\n    pass\n" + repeat("  elif x:\n    pass\n", 600) + "  y = 1\n";
+  for (int k = 0; k < 2; ++k) {
+    for (size_t i = 0; i < 600; ++i) code += std::string(i + 2, ' ') + "if x:\n";
+    code += std::string(603, ' ') + "pass\n";
+  }
   EXPECT_EQ(findExcessiveDepth(code), std::nullopt);
 }
 

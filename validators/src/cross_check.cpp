@@ -19,6 +19,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/isolation.h"
 #include "jitscope/inspector/model.h"
+#include "jitscope/inspector/tensor_file.h"
 #include "jitscope/validators/check_request.h"
 #include "device_checks.h"
 #include "jitscope/inspector/pinned_devices.h"
@@ -127,20 +128,7 @@ struct Side {
   mutable std::optional<std::vector<PinnedDeviceUse>> pinned_uses;
 };
 
-std::vector<char> readBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot read expected outputs");
-  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
-}
-
-IValue loadValue(const std::string& path) {
-  try {
-    return torch::jit::pickle_load(readBytes(path));
-  } catch (const c10::Error& e) {
-    throw InputError(path, "cannot read expected outputs (expected a file written by torch.save): " +
-                               firstLine(e.what_without_backtrace()));
-  }
-}
+IValue loadValue(const std::string& path) { return readTensorFile(path, "expected outputs"); }
 
 }  // namespace
 

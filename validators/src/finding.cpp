@@ -42,7 +42,7 @@ std::string_view toString(Verdict verdict) {
 
 Verdict AuditReport::verdict() const {
   if (lossy()) return Verdict::kLossy;
-  return source_complete ? Verdict::kClean : Verdict::kUnverified;
+  return source_complete && probes_complete ? Verdict::kClean : Verdict::kUnverified;
 }
 
 bool AuditReport::fails(Severity fail_on, UnverifiedPolicy unverified) const {

@@ -8,10 +8,14 @@
 #include <ATen/ATen.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <optional>
 
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
@@ -114,8 +118,13 @@ class BranchRecorder {
     }
   }
 
-  void record(const std::vector<IValue>& args, std::map<std::pair<std::string, size_t>, unsigned>& sides) {
-    if (!function_) return;
+  // Runs the reference once: its output, with the sides its branches took
+  // recorded on the way. nullopt when there is no branch to record or the
+  // instrumented run failed (the caller then runs the plain reference, whose
+  // error is the one to report).
+  std::optional<IValue> run(const std::vector<IValue>& args,
+                            std::map<std::pair<std::string, size_t>, unsigned>& sides) {
+    if (!function_) return std::nullopt;
     try {
       at::manual_seed(0);
       torch::jit::Stack stack{reference_._ivalue()};
@@ -125,8 +134,9 @@ class BranchRecorder {
       for (size_t i = 0; i < lines_.size(); ++i) {
         if (packed[i + 1].isBool()) sides[lines_[i]] |= packed[i + 1].toBool() ? 1u : 2u;
       }
+      return packed[0];
     } catch (const std::exception&) {
-      // No coverage from this probe: frozen branches stay reported.
+      return std::nullopt;  // no coverage from this probe: frozen branches stay reported
     }
   }
 
@@ -197,7 +207,36 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
     device_failure_reported = true;
   };
   BranchRecorder branches(reference);
+  // Note [Probe cost]
+  // Each probe runs the reference once (its branch sides recorded in the
+  // same run) and the trace once; a variant that leaves every input as it
+  // is (a batch of one has no row to drop; float inputs have no integers
+  // to shift) would repeat the first probe exactly and is skipped. Before
+  // each probe but the first, --probe-budget is checked; what is not run
+  // is listed in an audit-probe-budget note.
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  auto elapsed = [&started] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  const size_t per_set = std::min(all.size(), options.probes) + (reference.is_training() ? 1 : 0);
+  const size_t planned = per_set * input_sets.size();
+  size_t attempted = 0;
+  bool out_of_budget = false;
+  std::vector<std::string> not_run;  // "input set 0: sign-flipped input, input scaled by 10"
+  // False when the probe is not to run: the budget is spent.
+  auto startProbe = [&](const std::string& name, size_t set, std::vector<std::string>& skipped) {
+    if (!out_of_budget && attempted > 0 && options.probe_budget_s > 0 && elapsed() >= options.probe_budget_s) {
+      out_of_budget = true;
+    }
+    if (out_of_budget) {
+      skipped.push_back(name);
+      return false;
+    }
+    ++attempted;
+    if (options.progress) options.progress(fmt::format("probing {}/{}: {} (input set {})", attempted, planned, name, set));
+    return true;
+  };
   for (size_t set = 0; set < input_sets.size(); ++set) {
+    std::vector<std::string> skipped;
     std::vector<std::string> diverged;
     std::string saved;
     // The first diverging input of the set is kept as the counterexample.
@@ -212,10 +251,20 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
     };
     for (size_t v = 0; v < all.size() && v < options.probes; ++v) {
       std::vector<IValue> args;
-      for (const auto& arg : input_sets[set]) args.push_back(onDevice(mapTensors(arg, all[v].change)));
+      bool changed = false;
+      for (const auto& arg : input_sets[set]) {
+        args.push_back(onDevice(mapTensors(arg, [&](const at::Tensor& t) {
+          at::Tensor out = all[v].change(t);
+          changed = changed || !out.is_same(t);
+          return out;
+        })));
+      }
+      if (v > 0 && !changed) continue;  // the first probe again
+      if (!startProbe(all[v].name, set, skipped)) continue;
       IValue expected;
       try {
-        expected = run(reference, args);
+        auto recorded = branches.run(args, outcome.branch_sides);
+        expected = recorded ? std::move(*recorded) : run(reference, args);
       } catch (const std::exception& e) {
         if (v == 0) {  // the inputs as given do not fit the model at all
           throw InputError(set < options.inputs.size() ? options.inputs[set] : model_path,
@@ -225,7 +274,6 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
       }
       ++outcome.probes_run;
       outcome.variants.push_back(all[v].name);
-      branches.record(args, outcome.branch_sides);
       std::string error;
       const std::string why = traceDisagreement(traced, args, expected, &error);
       noteDeviceFailure(error);
@@ -239,7 +287,7 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
     // .eval(), so both are switched to eval, run once, switched back. (The
     // other way round would flag every model traced in eval mode for
     // behaving as in eval, which is what its users want.)
-    if (reference.is_training()) {
+    if (reference.is_training() && startProbe("the input as given, after .eval()", set, skipped)) {
       torch::jit::Module t = traced;  // handles: .train() switches the shared objects
       torch::jit::Module r = reference;
       struct Restore {
@@ -267,6 +315,7 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
         save(input_sets[set]);
       }
     }
+    if (!skipped.empty()) not_run.push_back(fmt::format("input set {}: {}", set, fmt::join(skipped, ", ")));
     if (diverged.empty()) continue;
     Finding finding(CheckId::kTraceDivergesFromReference,
                     fmt::format("the traced model and the scripted reference disagree on {} of "
@@ -281,6 +330,16 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                                         options.command_prefix, model_path, options.reference, saved,
                                         roots));
     outcome.divergences.push_back(std::move(finding));
+  }
+  if (!not_run.empty()) {
+    Finding note(CheckId::kAuditProbeBudget,
+                 fmt::format("the probe budget of {} s ran out after {} probe(s) in {:.1f} s; the probes below "
+                             "were not run, so the verdict cannot be clean",
+                             options.probe_budget_s, attempted, elapsed()));
+    for (const auto& line : not_run) note.notes.push_back("not run: " + line);
+    note.notes.push_back("raise the budget (--probe-budget, or probe-budget in [model.audit]), or probe fewer "
+                         "variants (--probe N) or input sets");
+    outcome.budget_note = std::move(note);
   }
   return outcome;
 }

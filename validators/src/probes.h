@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ProbeOutcome {
   /// 2: false). A frozen branch only counts as harmless when the probes
   /// drove the reference down both sides and the trace still agreed.
   std::map<std::pair<std::string, size_t>, unsigned> branch_sides;
+  /// An audit-probe-budget note when --probe-budget stopped the probes
+  /// (it lists those not run).
+  std::optional<Finding> budget_note;
 };
 
 ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,

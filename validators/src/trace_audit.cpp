@@ -238,6 +238,10 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, co
         }
       }
       for (const auto& d : outcome.divergences) findings.push_back(d);
+      if (outcome.budget_note) {
+        findings.push_back(*outcome.budget_note);
+        report.probes_complete = false;
+      }
     }
   }
 

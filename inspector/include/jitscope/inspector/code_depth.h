@@ -15,6 +15,12 @@ namespace jitscope {
 // compiler sees it.
 constexpr size_t kMaxCodeNesting = 1000;
 constexpr size_t kMaxCodeChain = 1000;
+// `a % b % c ...`: LibTorch 1.13's compiler emits the left operand of `%`
+// twice (once to see whether it is a format string), so compiling a chain
+// of n takes time and memory exponential in n (16: 2.6 s, 20: 57 s, 32:
+// over 2 minutes and 6 GiB, found by fuzz_compiler). PythonPrint writes
+// `torch.remainder(a, b)`, never an infix `%`.
+constexpr size_t kMaxModuloChain = 10;
 
 // Why `code` is too deep for the compiler ("brackets nested 5000 deep at
 // line 3"), or nullopt when it is within the bounds. A token-level scan:

@@ -18,6 +18,7 @@ struct CiAuditConfig {
   std::string reference;
   std::vector<std::string> source_roots;
   bool probe = false;  ///< run --inputs probes against the reference
+  double probe_budget = 0;  ///< probe-budget: seconds for the probes (0: no bound)
   bool fail_unverified = false;  ///< unverified = "fail": an unread model fails the step
 };
 

@@ -54,8 +54,8 @@ struct Finding {
 ///  - lossy: some finding is a warning or an error;
 ///  - unverified: no such finding, but part of the traced code could not be
 ///    checked (its Python source was not found, was not to be read under
-///    --no-source, or did not parse), so "clean" would only mean "not
-///    looked at";
+///    --no-source, or did not parse), or --probe-budget stopped the probes
+///    before all ran, so "clean" would only mean "not looked at";
 ///  - clean: everything traced was checked and nothing was lost.
 enum class Verdict { kClean, kLossy, kUnverified };
 
@@ -78,6 +78,9 @@ struct AuditReport {
   /// False when some traced code could not be checked from its Python
   /// source (an `audit-source-unavailable` finding was made for it).
   bool source_complete = true;
+  /// False when --probe-budget stopped the probes before all ran (an
+  /// `audit-probe-budget` note lists those not run).
+  bool probes_complete = true;
 
   /// True when any finding is a warning or an error.
   bool lossy() const;

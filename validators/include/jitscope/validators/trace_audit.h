@@ -12,6 +12,7 @@
 //     counterexample (probes.cpp).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ struct AuditOptions {
   /// trace-baked-device error.
   std::string device = "cpu";
   std::string command_prefix = "jitscope audit";  ///< for reproduce notes
+  /// --probe-budget SECONDS: no probe starts once the probes have taken
+  /// this long (the first always runs); 0: no bound. Those not run are
+  /// listed in an audit-probe-budget note, and the verdict is unverified.
+  double probe_budget_s = 0;
+  /// Called before each probe ("probing 3/9: sign-flipped input (input set
+  /// 0)"), for a progress line; may be empty.
+  std::function<void(const std::string&)> progress;
 };
 
 /// What a caller (the model session, session/) already computed for this
