@@ -91,6 +91,15 @@ def _perturbed_copy(outputs):
     return copy
 
 
+class NothingFound(nn.Module):
+    """A detector that finds nothing: the scores above a threshold no random
+    input reaches, an empty tensor out (an untrained RetinaNet's detections
+    are; snapshot's digest of it ended jitscope with SIGSEGV)."""
+
+    def forward(self, x):
+        return x[x > 2.0], x.sum()
+
+
 def build(out: OutDir) -> GroupResult:
     result = GroupResult()
     seed_everything(0)
@@ -158,6 +167,9 @@ def build(out: OutDir) -> GroupResult:
     out.save_tensors(collections.OrderedDict(a=[x + 1.0], b=[y, y * 3.0]), "check/expected/nested_io.pt")
     out.save_module(script(NestedIO()), "check/nested_io.scripted.pt")
     result.artifacts.append(Artifact("check/nested_io.scripted.pt", "scripted", "check/inputs/nested_io.pt"))
+    out.save_tensors((torch.rand(5),), "check/inputs/nothing_found.pt")
+    out.save_module(script(NothingFound()), "check/nothing_found.scripted.pt")
+    result.artifacts.append(Artifact("check/nothing_found.scripted.pt", "scripted", "check/inputs/nothing_found.pt"))
     result.note = (f"one weight of {PERTURBED_MODULE} changed; dict inputs and outputs; a defaulted int argument; "
                    "a model that warns; one-element lists, one-entry dicts and OrderedDicts in inputs and outputs")
     return result
