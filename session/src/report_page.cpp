@@ -123,10 +123,19 @@ void addGraph(HtmlReportInput& in, ModelSession& session, int collapse) {
   }
   if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
   FittedViews fitted = fitViews({{&graph_model, options}}, kMaxDrawnNodes);
+  // A graph still too big with every submodule collapsed (RAFT's unrolled
+  // refinement: 1744 boxes, two minutes of dot) is cut, as `graph` cuts it.
+  truncateViews(fitted);
   in.view = std::move(fitted.views.front());
   if (const auto depth = fitted.fit.collapse_depth) {
-    in.svg_note = fmt::format("submodules {} levels deep are drawn as one box each (--collapse {}); "
-                              "`jitscope graph --full` draws every node", *depth, *depth);
+    in.svg_note = fmt::format("submodules {} levels deep are drawn as one box each (--collapse {}); ", *depth, *depth);
+  }
+  if (fitted.fit.dropped > 0) {
+    in.svg_note += fmt::format("the first {} of {} boxes are drawn; ", fitted.fit.before_cut - fitted.fit.dropped,
+                               fitted.fit.before_cut);
+  }
+  if (!in.svg_note.empty()) {
+    in.svg_note += "`jitscope graph --format html` opens every module, `jitscope graph --full` draws every node";
   }
   try {
     in.svg = renderGraphviz(renderDot({in.view}), ImageFormat::kSvg);
