@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "jitscope/core/torch_compat.h"
 #include "jitscope/inspector/pickle_scan.h"
 
 namespace jitscope {
@@ -42,7 +43,8 @@ std::string rewritten(const std::string& pickle, PickleRewriteStats* stats = nul
 
 TEST(PickleRewrite, OneElementListAppend) {
   const std::string pickle = kProto + "]" + put(0) + int1(7) + "a.";
-  EXPECT_NE(libtorchReads(pickle).find("Unknown opcode"), std::string::npos);  // why the rewrite exists
+  // Why the rewrite exists: LibTorch 1.13's unpickler has no APPEND (2.x reads it).
+  if (!JITSCOPE_TORCH_AT_LEAST(2, 0)) EXPECT_NE(libtorchReads(pickle).find("Unknown opcode"), std::string::npos);
   PickleRewriteStats stats;
   EXPECT_EQ(rewritten(pickle, &stats), "[7]");
   EXPECT_EQ(stats.appends, 1u);
@@ -58,7 +60,7 @@ TEST(PickleRewrite, AppendOfACompositeElementMarksBeforeItsFirstOpcode) {
 
 TEST(PickleRewrite, OneEntryDictSetitem) {
   const std::string pickle = kProto + "}" + put(0) + str("a") + put(1) + int1(1) + "s.";
-  EXPECT_NE(libtorchReads(pickle).find("Unknown opcode"), std::string::npos);
+  if (!JITSCOPE_TORCH_AT_LEAST(2, 0)) EXPECT_NE(libtorchReads(pickle).find("Unknown opcode"), std::string::npos);
   PickleRewriteStats stats;
   EXPECT_EQ(rewritten(pickle, &stats), "{a: 1}");
   EXPECT_EQ(stats.setitems, 1u);

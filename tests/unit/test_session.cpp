@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "fixtures.h"
+#include "jitscope/core/paths.h"
 #include "jitscope/core/work_counters.h"
 #include "jitscope/passes/registry.h"
 #include "jitscope/session/ci_steps.h"
@@ -42,7 +43,7 @@ PagePipeline inference() {
 
 fs::path freshDir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("jitscope_session_" + name + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  removeTree(dir.string());  // not std::filesystem::remove_all: see core/paths.h
   fs::create_directories(dir);
   return dir;
 }
@@ -169,7 +170,7 @@ TEST(SessionCache, CiModelWithAuditDiffAndCheckLoadsTheModelOnce) {
   EXPECT_EQ(work.audits(), 1u);
   EXPECT_EQ(work.describes(), 1u);
   EXPECT_EQ(work.snapshots(), 1u);
-  fs::remove_all(dir);
+  removeTree(dir.string());
 }
 
 }  // namespace
