@@ -52,6 +52,9 @@ PY
 # LibTorch's target table (validators/targets/libtorch-MAJOR.MINOR.json).
 mkdir -p "$out/torch2/compat"
 cp "$build"/models/compat/*.pt "$build"/models/compat/*.ptl "$build/models/compat/manifest.json" "$out/torch2/compat/"
+# The device call brings back a limited number of files: the compat folder
+# travels as one tar (untar it into tests/data/torch2/compat).
+tar cf "$out/torch2-compat.tar" -C "$out/torch2/compat" . && rm -rf "$out/torch2/compat"
 target="libtorch-$(python3 -c 'import torch; print(".".join(torch.__version__.split(".")[:2]))')"
 "$build/cli/jitscope" target-info -o "$out/$target.json"
 "$build/cli/jitscope" info "$out/torch2/my_cell.traced.pt" | head -8
