@@ -19,7 +19,7 @@ status=0
 {
   sed -n '1,/^<!-- table -->$/p' "$root/docs/zoo.md"
   echo
-  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, LibTorch $("$build/cli/jitscope" --version | head -1):"
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $("$build/cli/jitscope" --version | head -1), LibTorch $("$python" -c 'import torch; print(torch.__version__)') (exit · wall seconds · peak RSS of the run):"
   echo
   cat "$table"
 } > "$root/docs/zoo.md.new"
