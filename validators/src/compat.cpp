@@ -276,14 +276,13 @@ class CompatChecker {
       if (calls.empty()) order.push_back(call.op);
       calls.push_back(&call);
     }
-    std::map<std::string, std::vector<std::string>> missing_by_namespace;
-    std::map<std::string, std::vector<CodeLocation>> namespace_locations;
+    MissingNamespaces missing;
     for (const std::string& op : order) {
       const auto& calls = calls_of[op];
       const std::string ns(namespaceOf(op));
       if (!index_.hasNamespace(ns)) {
-        missing_by_namespace[ns].push_back(op);
-        for (const auto* call : calls) namespace_locations[ns].push_back(call->location);
+        missing.ops[ns].push_back(op);
+        for (const auto* call : calls) missing.locations[ns].push_back(call->location);
         continue;
       }
       if (!index_.hasOperator(op)) {
@@ -323,14 +322,29 @@ class CompatChecker {
         problem->locations.push_back(call->location);
       }
     }
-    for (const auto& [ns, ops] : missing_by_namespace) {
+    reportMissingNamespaces(missing, "the model calls",
+                            "load the same library in the server before torch::jit::load", "");
+  }
+
+  // Operators of namespaces the target has none of, grouped by namespace:
+  // one problem each (a library not loaded there), not one per operator.
+  struct MissingNamespaces {
+    std::map<std::string, std::vector<std::string>> ops;
+    std::map<std::string, std::vector<CodeLocation>> locations;
+  };
+
+  void reportMissingNamespaces(const MissingNamespaces& missing, std::string_view calls, std::string_view deploy,
+                               const std::string& where) {
+    for (const auto& [ns, ops] : missing.ops) {
       auto& problem = add(CompatKind::kMissingNamespace, CompatStage::kLoad, ns,
-                          fmt::format("no operator of the '{}' namespace is registered in {} (the model calls {})",
-                                      ns, targetName(), fmt::join(ops, ", ")),
+                          fmt::format("no operator of the '{}' namespace is registered in {} ({} {})", ns,
+                                      targetName(), calls, fmt::join(ops, ", ")),
                           operatorLibraryFix(ns) +
                               " when writing the target (`jitscope --load-library LIB target-info`), or to this run, "
-                              "and load the same library in the server before torch::jit::load");
-      problem.locations = namespace_locations[ns];
+                              "and " + std::string(deploy));
+      const auto at = missing.locations.find(ns);
+      if (at != missing.locations.end()) problem.locations = at->second;
+      problem.where = where;
     }
   }
 
@@ -384,8 +398,7 @@ class CompatChecker {
       if (list.empty()) order.push_back(op.fullName());
       list.push_back(&op);
     }
-    std::map<std::string, std::vector<std::string>> missing_by_namespace;
-    std::map<std::string, std::vector<CodeLocation>> namespace_locations;
+    MissingNamespaces missing;
     for (const std::string& full : order) {
       const MobileOperator& op = *entries[full].front();
       std::set<std::string> method_set;
@@ -393,8 +406,8 @@ class CompatChecker {
       const std::string methods = fmt::format("{}", fmt::join(method_set, ", "));
       const std::string ns(namespaceOf(op.name));
       if (!index_.hasNamespace(ns)) {
-        missing_by_namespace[ns].push_back(full);
-        for (const auto& site : callSitesOf(op.name)) namespace_locations[ns].push_back(site);
+        missing.ops[ns].push_back(full);
+        for (const auto& site : callSitesOf(op.name)) missing.locations[ns].push_back(site);
         continue;
       }
       const auto schema = index_.exactOverload(op);
@@ -423,17 +436,8 @@ class CompatChecker {
       if (schema->empty()) continue;  // an operator list: no schema to bind
       checkMobileArguments(op, *schema, methods);
     }
-    for (const auto& [ns, ops] : missing_by_namespace) {
-      auto& problem = add(CompatKind::kMissingNamespace, CompatStage::kLoad, ns,
-                          fmt::format("no operator of the '{}' namespace is registered in {} (the model's bytecode "
-                                      "calls {})",
-                                      ns, targetName(), fmt::join(ops, ", ")),
-                          operatorLibraryFix(ns) +
-                              " when writing the target (`jitscope --load-library LIB target-info`), or to this run, "
-                              "and link the same library into the app");
-      problem.locations = namespace_locations[ns];
-      problem.where = "bytecode.pkl";
-    }
+    reportMissingNamespaces(missing, "the model's bytecode calls", "link the same library into the app",
+                            "bytecode.pkl");
   }
 
   void checkMobileArguments(const MobileOperator& op, const std::string& schema, const std::string& methods) {
