@@ -23,6 +23,9 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 import torch  # noqa: E402
 
+# The fixtures' own wrapper and library lookup (models/jitscope_fixtures/detection.py).
+from jitscope_fixtures.detection import FirstImageDetections, torchvision_library  # noqa: E402
+
 
 def _vision(name, shape, **kw):
     def make():
@@ -41,16 +44,6 @@ def _raft():
             (torch.rand(1, 3, 128, 128), torch.rand(1, 3, 128, 128)))
 
 
-def _torchvision_library():
-    """torchvision's operator library (torchvision::nms, roi_align): what
-    `jitscope --load-library` needs for the detection models."""
-    import glob
-    import os
-    import torchvision
-    found = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
-    return found[0] if found else None
-
-
 def _detection(name, **kw):
     """A torchvision detection model, small: 3 classes, images resized to
     128..160. Its forward takes List[Tensor] and returns List[Dict], which a
@@ -62,23 +55,10 @@ def _detection(name, **kw):
     return make
 
 
-class _FirstImageDetections(torch.nn.Module):
-    """How detection models are traced for deployment: one image in, the
-    boxes, scores and labels of its detections out."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, image):
-        detections = self.model([image])[0]
-        return detections["boxes"], detections["scores"], detections["labels"]
-
-
 def _first_image(name, **kw):
     def make():
         model, (images,) = _detection(name, **kw)()
-        return _FirstImageDetections(model.eval()), (images[0],)
+        return FirstImageDetections(model.eval()), (images[0],)
     return make
 
 
@@ -182,7 +162,10 @@ def build_one(name, out: Path):
     model.eval()
     entry = {"inputs": f"{name}.inputs.pt", "exports": {}}
     if how.get("library"):
-        entry["library"] = _torchvision_library()
+        entry["library"] = torchvision_library()
+        if entry["library"] is None:
+            raise RuntimeError("torchvision's operator library here needs Python (libtorch_python): "
+                               "jitscope cannot load it")
     torch.save(inputs, out / entry["inputs"])
     with torch.no_grad():
         torch.save(model(*inputs), out / f"{name}.outputs.pt")

@@ -44,10 +44,18 @@ def _loadable_without_python(library: str) -> bool:
     return "libtorch_python" not in needed
 
 
+def torchvision_library():
+    """The path of torchvision's operator library (torchvision::nms,
+    roi_align) for `jitscope --load-library`, or None when there is none that
+    C++ can load here."""
+    library = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
+    return library[0] if library and _loadable_without_python(library[0]) else None
+
+
 def build(out: OutDir) -> GroupResult:
     result = GroupResult()
-    library = glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so"))
-    if not library or not _loadable_without_python(library[0]):
+    library = torchvision_library()
+    if library is None:
         result.note = "skipped: torchvision's operator library here needs Python (libtorch_python)"
         return result
     seed_everything(0)
@@ -67,5 +75,5 @@ def build(out: OutDir) -> GroupResult:
     out.save_module(traced, "detection/ssdlite.traced.pt")
     result.artifacts.append(Artifact("detection/ssdlite.traced.pt", "traced", "detection/inputs/ssdlite_first.pt"))
     # Where this torchvision's operator library is, for the tests' --load-library.
-    out.write_bytes(library[0].encode() + b"\n", "detection/torchvision_library.txt")
+    out.write_bytes(library.encode() + b"\n", "detection/torchvision_library.txt")
     return result
