@@ -404,6 +404,8 @@ class CompatChecker {
       std::set<std::string> method_set;
       for (const auto* entry : entries[full]) method_set.insert(entry->method);
       const std::string methods = fmt::format("{}", fmt::join(method_set, ", "));
+      // Where the text points: the table of the first method listing it.
+      const std::string where = "bytecode.pkl (method " + *method_set.begin() + ")";
       const std::string ns(namespaceOf(op.name));
       if (!index_.hasNamespace(ns)) {
         missing.ops[ns].push_back(full);
@@ -430,17 +432,18 @@ class CompatChecker {
                           ? "export with the PyTorch the target runs, or rewrite the call with operators it has"
                           : operatorLibraryFix(ns) + " (one that registers " + full + ")");
         problem.locations = callSitesOf(op.name);
-        problem.where = "bytecode.pkl (method " + *method_set.begin() + ")";
+        problem.where = where;
         continue;
       }
       if (schema->empty()) continue;  // an operator list: no schema to bind
-      checkMobileArguments(op, *schema, methods);
+      checkMobileArguments(op, *schema, methods, where);
     }
     reportMissingNamespaces(missing, "the model's bytecode calls", "link the same library into the app",
                             "bytecode.pkl");
   }
 
-  void checkMobileArguments(const MobileOperator& op, const std::string& schema, const std::string& methods) {
+  void checkMobileArguments(const MobileOperator& op, const std::string& schema, const std::string& methods,
+                            const std::string& where) {
     if (!op.arguments) return;  // before bytecode 6 every argument is passed
     const SchemaArguments parsed = argumentsOf(schema);
     if (parsed.varargs) return;
@@ -452,7 +455,7 @@ class CompatChecker {
                     "export with the PyTorch the target runs, or backport the file to the target's bytecode "
                     "version (torch.jit.mobile._backport_for_mobile)");
       p.locations = callSitesOf(op.name);
-      p.where = "bytecode.pkl (method " + methods.substr(0, methods.find(',')) + ")";
+      p.where = where;
     };
     if (passed > arguments.size()) {
       problem(fmt::format("the bytecode passes {} arguments to {} ({}), whose schema in {} takes {}: {}", passed,
