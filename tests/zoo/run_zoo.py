@@ -2,7 +2,7 @@
 """Runs every model-reading jitscope command on the real-model zoo (ctest: zoo).
 
 usage: run_zoo.py --jitscope BIN --zoo DIR [--only NAME ...] [--markdown FILE] [--timeout S]
-                  [--generate models/zoo.py]
+                  [--generate models/zoo.py] [--strict]
 
 DIR is what models/zoo.py wrote (zoo.json, NAME.{traced,scripted}.pt,
 NAME.inputs.pt, NAME.outputs.pt). For each export: info, dump, graph (time
@@ -11,8 +11,13 @@ inputs, when both exist), snapshot, diff against its own snapshot, opt
 --verify, check (a trace against its scripted export, else against the
 eager outputs), report. A run fails when it ends by a signal, hits the
 timeout, or exits 2 or 3 (these models are valid: refusing one is a
-defect). --markdown writes the table (model x command: exit, seconds, peak
-memory) that docs/zoo.md holds. Standard library only.
+defect). --strict (the ctest subset) also fails every exit but 0, audit's
+1 (findings) aside: on these models the outputs must agree (check, diff
+against the own snapshot, opt --verify); and it runs each opt output and
+its original in Python torch (tests/zoo/opt_matches.py, with this script's
+interpreter), which must agree too. Timings are reported, never asserted.
+--markdown writes the table (model x command: exit, seconds, peak memory)
+that docs/zoo.md holds. Standard library only (opt_matches.py needs torch).
 """
 
 import argparse
@@ -84,6 +89,8 @@ def main():
     parser.add_argument("--markdown")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--generate", metavar="ZOO_PY", help="first build the models (--only) with models/zoo.py")
+    parser.add_argument("--strict", action="store_true",
+                        help="every exit but audit's must be 0, and opt outputs must match in Python")
     args = parser.parse_args()
     jitscope = os.path.abspath(args.jitscope)
     if args.generate:
@@ -93,7 +100,7 @@ def main():
         zoo = json.load(f)
     names = args.only or sorted(zoo)
     out = tempfile.mkdtemp(prefix="jitscope-zoo-")
-    results, failures = [], 0
+    results, failures, opt_pairs = [], 0, []
     try:
         for name in names:
             entry = zoo[name]
@@ -105,16 +112,31 @@ def main():
                 cells = {}
                 for command, argv in commands(name, kind, args.zoo, entry, out):
                     code, seconds, peak, last = run(jitscope, argv, args.timeout)
-                    bad = code is None or code < 0 or code in (2, 3)
+                    bad = code is None or code < 0 or code in (2, 3) or (
+                        args.strict and code != 0 and not (command == "audit" and code == 1))
                     if bad:
                         failures += 1
                         what = "timeout" if code is None else (
                             f"signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}")
                         print(f"FAIL {name}.{kind} {command}: {what}: {last[:300]}")
                     cells[command] = (code, seconds, peak, last if bad else "")
+                    if command == "opt" and code == 0:
+                        opt_pairs.append({"name": f"{name}.{kind}", "original": os.path.join(args.zoo, entry["exports"][kind]),
+                                          "optimized": argv[argv.index("-o") + 1],
+                                          "inputs": os.path.join(args.zoo, entry["inputs"]),
+                                          "library": entry.get("library")})
                 results.append((name, kind, cells, ""))
                 print(f"zoo: {name}.{kind}: " + ", ".join(
                     f"{c} {v[0]} ({v[1]:.1f} s)" for c, v in cells.items()), flush=True)
+        if args.strict and opt_pairs:
+            pairs = os.path.join(out, "opt_pairs.json")
+            with open(pairs, "w") as f:
+                json.dump(opt_pairs, f)
+            here = os.path.dirname(os.path.abspath(__file__))
+            sys.stdout.flush()
+            compared = subprocess.run([sys.executable, os.path.join(here, "opt_matches.py"), pairs])
+            if compared.returncode != 0:
+                failures += 1
     finally:
         shutil.rmtree(out, ignore_errors=True)
     if args.markdown:
