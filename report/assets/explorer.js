@@ -1,24 +1,30 @@
-// jitscope graph --format html: the explorer page's script.
+// The graph explorer's script: the page of `jitscope graph --format html`,
+// and the graph section of `jitscope report` and `ci --report-dir` pages.
 //
 // The page carries the views of report/src/graph_explorer.cpp as JSON
-// (#jitscope-data): per view its boxes, edges and cluster tree (modules,
-// `if`s, branches, loops). This script keeps, per view, the set of
-// collapsed clusters, builds the visible graph (a collapsed cluster is one
-// box; edges into it are redirected to it and drawn once), lays it out with
-// dagre (third_party/dagre, embedded before this script) and draws it as
-// SVG. Every expand or collapse lays the visible graph out again.
+// (#jx-data, inside the explorer's element .jx): per view its boxes, edges
+// and cluster tree (modules, `if`s, branches, loops). This script keeps, per
+// view, the set of collapsed clusters, builds the visible graph (a collapsed
+// cluster is one box; edges into it are redirected to it and drawn once),
+// lays it out with dagre (third_party/dagre, embedded before this script)
+// and draws it as SVG. Every expand or collapse lays the visible graph out
+// again. One explorer per page: its elements have jx- ids. Embedded in a
+// longer page (.jx-embedded, the report) the wheel scrolls the page and
+// zooms the graph only with Ctrl (or a trackpad pinch).
 // window.jitscopeExplorer exposes the state and timings for tests and
-// bench/explorer_bench.py.
+// bench/explorer_bench.js.
 (function () {
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg';
   var started = performance.now();
-  var data = JSON.parse(document.getElementById('jitscope-data').textContent);
-  var panesEl = document.getElementById('panes');
-  var panel = document.getElementById('panel');
-  var panelBody = document.getElementById('panel-body');
-  var searchBox = document.getElementById('search');
-  var searchStatus = document.getElementById('search-status');
+  var data = JSON.parse(document.getElementById('jx-data').textContent);
+  var panesEl = document.getElementById('jx-panes');
+  var panel = document.getElementById('jx-panel');
+  var panelBody = document.getElementById('jx-panel-body');
+  var searchBox = document.getElementById('jx-search');
+  var searchStatus = document.getElementById('jx-search-status');
+  var root = document.querySelector('.jx');
+  var embedded = root.classList.contains('jx-embedded');
   var stats = {loadMs: 0, layouts: [], lastToggleMs: 0};
 
   // ---- text measuring ------------------------------------------------------
@@ -117,7 +123,7 @@
     pane.appendChild(title);
     var svg = el('svg', {'class': 'graph'});
     var defs = el('defs', null, svg);
-    var marker = el('marker', {id: 'arrow' + this.index, viewBox: '0 0 10 10', refX: '9', refY: '5',
+    var marker = el('marker', {id: 'jx-arrow' + this.index, viewBox: '0 0 10 10', refX: '9', refY: '5',
                                markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse'}, defs);
     el('path', {d: 'M0,0 L10,5 L0,10 z', fill: '#7b7b7b'}, marker);
     this.viewport = el('g', {'class': 'viewport'}, svg);
@@ -440,7 +446,7 @@
       });
       self.nodeEls.set(isNode ? item.n : 'c:' + item.c.id, ng);
     });
-    var marker = 'url(#arrow' + this.index + ')';
+    var marker = 'url(#jx-arrow' + this.index + ')';
     this.drawEdges.forEach(function (info) {
       var pts = info.points;
       if (!pts || pts.length < 2) return;
@@ -488,14 +494,11 @@
   Pane.prototype.panZoom = function () {
     var self = this, svg = this.svg, start = null;
     svg.addEventListener('wheel', function (ev) {
+      // In the report the wheel keeps scrolling the page past the graph.
+      if (embedded && !ev.ctrlKey && !ev.metaKey) return;
       ev.preventDefault();
       var r = svg.getBoundingClientRect();
-      var px = ev.clientX - r.left, py = ev.clientY - r.top;
-      var k = Math.min(4, Math.max(0.02, self.t.k * Math.exp(-ev.deltaY * 0.0015)));
-      self.t.x = px - (px - self.t.x) * k / self.t.k;
-      self.t.y = py - (py - self.t.y) * k / self.t.k;
-      self.t.k = k;
-      self.applyTransform();
+      self.zoomAt(ev.clientX - r.left, ev.clientY - r.top, Math.exp(-ev.deltaY * 0.0015));
     }, {passive: false});
     svg.addEventListener('mousedown', function (ev) {
       if (ev.button !== 0) return;
@@ -519,6 +522,15 @@
     });
   };
 
+  // Zooms by `factor` keeping the pane's point (px, py) where it is.
+  Pane.prototype.zoomAt = function (px, py, factor) {
+    var k = Math.min(4, Math.max(0.02, this.t.k * factor));
+    this.t.x = px - (px - this.t.x) * k / this.t.k;
+    this.t.y = py - (py - this.t.y) * k / this.t.k;
+    this.t.k = k;
+    this.applyTransform();
+  };
+
   Pane.prototype.size = function () {
     var r = this.svg.getBoundingClientRect();
     return {w: r.width || 800, h: r.height || 600};
@@ -529,7 +541,7 @@
   Pane.prototype.fit = function (readable) {
     var gg = this.extent, s = this.size();
     var k = Math.min(s.w / (gg.width || 1), s.h / (gg.height || 1), 1.2);
-    if (readable && k < 0.7) k = 0.7;
+    if (readable && k < 0.9) k = 0.9;
     this.t.k = k;
     this.t.x = (s.w - gg.width * k) / 2;
     this.t.y = Math.max(0, (s.h - gg.height * k) / 2);
@@ -597,7 +609,9 @@
   // "/src/model.py:35" of a node: the user's line (for a scripted op inside
   // torch, the user's call of it), without the column.
   function userLine(node) {
-    var s = node.line || node.source || '';
+    // A note (a finding's line no box of this graph comes from) names the
+    // line first in its tooltip: the trace's note meets the reference's `if`.
+    var s = node.line || node.source || (node.kind === 'note' ? (node.tooltip || '').split('\n')[0] : '');
     return s.replace(/:(\d+):\d+$/, ':$1');
   }
 
@@ -688,7 +702,7 @@
     }
   }
 
-  document.getElementById('panel-close').addEventListener('click', function () { panel.hidden = true; });
+  document.getElementById('jx-panel-close').addEventListener('click', function () { panel.hidden = true; });
 
   // ---- search ---------------------------------------------------------------------
   function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
@@ -772,8 +786,13 @@
     p.render();
     p.fit(true);
   });
-  document.getElementById('fit').addEventListener('click', function () { panes.forEach(function (p) { p.fit(); }); });
-  document.getElementById('collapse-all').addEventListener('click', function () {
+  [['jx-zoom-in', 1.25], ['jx-zoom-out', 0.8]].forEach(function (button) {
+    document.getElementById(button[0]).addEventListener('click', function () {
+      panes.forEach(function (p) { var s = p.size(); p.zoomAt(s.w / 2, s.h / 2, button[1]); });
+    });
+  });
+  document.getElementById('jx-fit').addEventListener('click', function () { panes.forEach(function (p) { p.fit(); }); });
+  document.getElementById('jx-collapse-all').addEventListener('click', function () {
     panes.forEach(function (p) { p.collapseTo(1, true); p.layout(); p.render(); p.fit(); });
   });
 
@@ -788,6 +807,14 @@
       var p = panes[pane];
       for (var i = 0; i < p.nodes.length; i++) if (p.nodes[i].id === nodeId) { p.select(i, true); return true; }
       return false;
+    },
+    // Selects the box and brings it to the middle of its pane, readable (the
+    // report's "show in graph").
+    show: function (pane, nodeId) {
+      if (!this.select(pane, nodeId)) return false;
+      var p = panes[pane];
+      p.centreOn(p.rep[p.nodes.findIndex(function (n) { return n.id === nodeId; })], 0.8);
+      return true;
     }
   };
   document.documentElement.setAttribute('data-explorer-ready', 'yes');

@@ -209,6 +209,38 @@ ExplorerOptions explorerStart(const std::vector<ViewRequest>& requests, std::str
   return options;
 }
 
+std::string renderExplorerElement(const std::vector<GraphView>& views, const ExplorerOptions& options) {
+  return fmt::format(
+      R"(<div class="jx{0}" id="jx">
+<div id="jx-bar">{1}
+<input id="jx-search" type="search" placeholder="search: op (conv2d), module (layer1.0), value (%x.1), file.py:LINE" autocomplete="off">
+<span id="jx-search-status"></span>
+<button id="jx-zoom-in" type="button" title="zoom in">+</button><button id="jx-zoom-out" type="button" title="zoom out">&minus;</button>
+<button id="jx-fit" type="button" title="fit the graph in the window">fit</button>
+<button id="jx-collapse-all" type="button" title="collapse every module, if and loop below the top level">collapse all</button>
+<span id="jx-hint">click a box for its details, a frame's title or a ▸ box to open or close it; drag to pan, {2} to zoom</span>
+</div>
+<div id="jx-main"><div id="jx-panes"></div>
+<aside id="jx-panel"><button id="jx-panel-close" type="button" title="close">×</button><div id="jx-panel-body"><h2>Details</h2><p class="muted">Click a box for its IR line, schema, Python location, module, inputs and users, and the audit findings on it.</p><p class="muted">Search takes an op (<code>conv2d</code>), a module path (<code>layer1.0</code>), a value (<code>%x.1</code>) or <code>file.py:LINE</code>; Enter again goes to the next match.</p></div></aside></div>
+<noscript><p>The graph needs JavaScript; <code>jitscope graph MODEL -o graph.svg</code> draws it as a picture.</p></noscript>
+<script type="application/json" id="jx-data">{3}</script>
+</div>
+)",
+      options.embedded ? " jx-embedded" : "", options.embedded ? "" : "<h1>" + xmlEscape(options.title) + "</h1>",
+      options.embedded ? "Ctrl+wheel" : "wheel", scriptSafe(renderExplorerData(views, options)));
+}
+
+const char* explorerStyle() { return assets::kExplorerCss; }
+
+std::string explorerScript() {
+  return fmt::format(R"(/* dagre 3.1.3, https://github.com/dagrejs/dagre (vendored in jitscope's third_party/dagre)
+{0}*/
+{1}
+;
+{2})",
+                     assets::kDagreLicense, assets::kDagreJs, assets::kExplorerJs);
+}
+
 std::string renderGraphExplorer(const std::vector<GraphView>& views, const ExplorerOptions& options) {
   return fmt::format(
       R"(<!DOCTYPE html>
@@ -217,26 +249,13 @@ std::string renderGraphExplorer(const std::vector<GraphView>& views, const Explo
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>jitscope graph: {0}</title>
 <script>window.jitscopeErrors=[];window.addEventListener('error',function(e){{window.jitscopeErrors.push(String(e.message));document.documentElement.setAttribute('data-js-errors',window.jitscopeErrors.join(' | '));}});</script>
-<style>{1}</style></head>
+<style>html, body {{ margin: 0; height: 100%; overflow: hidden; }} .jx {{ height: 100%; }}
+{1}</style></head>
 <body>
-<header id="bar"><h1>{0}</h1>
-<input id="search" type="search" placeholder="search: op (conv2d), module (layer1.0), value (%x.1), file.py:LINE" autocomplete="off">
-<span id="search-status"></span>
-<button id="fit" type="button" title="fit the graph in the window">fit</button>
-<button id="collapse-all" type="button" title="collapse every module, if and loop below the top level">collapse all</button>
-<span id="hint">click a box for its details, a frame's title or a ▸ box to open or close it; drag to pan, wheel to zoom</span>
-</header>
-<div id="main"><div id="panes"></div>
-<aside id="panel"><button id="panel-close" type="button" title="close">×</button><div id="panel-body"><h2>Details</h2><p class="muted">Click a box for its IR line, schema, Python location, module, inputs and users, and the audit findings on it.</p><p class="muted">Search takes an op (<code>conv2d</code>), a module path (<code>layer1.0</code>), a value (<code>%x.1</code>) or <code>file.py:LINE</code>; Enter again goes to the next match.</p></div></aside></div>
-<script type="application/json" id="jitscope-data">{2}</script>
-<script>/* dagre 3.1.3, https://github.com/dagrejs/dagre (vendored in jitscope's third_party/dagre)
-{5}*/
-{3}</script>
-<script>{4}</script>
+{2}<script>{3}</script>
 </body></html>
 )",
-      xmlEscape(options.title), assets::kExplorerCss, scriptSafe(renderExplorerData(views, options)),
-      assets::kDagreJs, assets::kExplorerJs, assets::kDagreLicense);
+      xmlEscape(options.title), explorerStyle(), renderExplorerElement(views, options), explorerScript());
 }
 
 }  // namespace jitscope

@@ -19,41 +19,16 @@ const {execFileSync, spawnSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const {Browser} = require('./cdp');
+const {skipWithoutChromium, check, finish, openPage, checkClean} = require('./harness');
 
 const [jitscope, models, out] = process.argv.slice(2);
-if (spawnSync('sh', ['-c', 'command -v chromium']).status !== 0) {
-  console.log('SKIP: chromium is not installed (scripts/install-deps.sh installs it)');
-  process.exit(77);
-}
+skipWithoutChromium();
 fs.mkdirSync(out, {recursive: true});
-
-let failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-  if (!ok) failures++;
-}
 
 function page(name, args) {
   const file = path.join(out, name);
   execFileSync(jitscope, ['graph', ...args, '-o', file], {stdio: ['ignore', 'inherit', 'inherit']});
   return file;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function openPage(browser, file) {
-  const p = await browser.newPage();
-  await p.open('file://' + file);
-  for (let i = 0; i < 100 && !(await p.eval(`document.documentElement.getAttribute('data-explorer-ready') === 'yes'`)); i++) await sleep(50);
-  return p;
-}
-
-// Nothing but the page itself (and data: URLs) was asked for; no error logged.
-async function checkClean(p, file, what) {
-  const foreign = p.requests.filter((u) => u !== 'file://' + file && !u.startsWith('data:'));
-  check(foreign.length === 0, `${what}: no network request${foreign.length ? ' (asked for ' + foreign.join(', ') + ')' : ''}`);
-  const errors = p.consoleErrors.concat((await p.eval('window.jitscopeErrors || []')) || []);
-  check(errors.length === 0, `${what}: no console error${errors.length ? ' (' + errors.join(' | ') + ')' : ''}`);
 }
 
 const titles = (p) => p.eval(`[...document.querySelectorAll('.pane[data-pane="0"] g.node')].map(g => g.querySelector('tspan.title') && g.querySelector('tspan.title').textContent)`);
@@ -89,28 +64,28 @@ async function main() {
           `clicking the if frame's title folds it into one box (${closed.join(', ')})`);
 
     // -- search by file.py:LINE selects (and reveals) the node
-    await p.click('#search');
-    await p.type('#search', 'classic.py:24');
+    await p.click('#jx-search');
+    await p.type('#jx-search', 'classic.py:24');
     await p.press('Enter');
     const selected = await p.eval(`[...document.querySelectorAll('g.node.selected')].map(g => g.querySelector('tspan.title').textContent)`);
     check(selected.length === 1 && selected[0] === 'neg', `search classic.py:24 selects neg (selected: ${selected.join(', ')})`);
-    const status = await p.eval(`document.getElementById('search-status').textContent`);
+    const status = await p.eval(`document.getElementById('jx-search-status').textContent`);
     check(/1 match/.test(status), `the search says how many matched (${status})`);
 
     // -- the side panel: IR line, schema, Python location
-    await p.click('#panel-close');
+    await p.click('#jx-panel-close');
     await p.click('g.node[data-id] tspan.title');  // any box first, then neg itself
-    await p.eval(`document.querySelector('#panel').hidden = true`);
+    await p.eval(`document.querySelector('#jx-panel').hidden = true`);
     const negSelector = await p.eval(`(() => { const g = [...document.querySelectorAll('g.node[data-id]')].find(g => g.querySelector('tspan.title').textContent === 'neg'); return g ? 'g.node[data-id="' + g.getAttribute('data-id') + '"]' : null; })()`);
     await p.click(negSelector);
-    const panel = await p.eval(`({hidden: document.getElementById('panel').hidden,
-      ir: (document.querySelector('#panel pre.ir') || {}).textContent,
-      schema: (document.querySelector('#panel pre.schema') || {}).textContent,
-      source: (document.querySelector('#panel pre.source') || {}).textContent})`);
+    const panel = await p.eval(`({hidden: document.getElementById('jx-panel').hidden,
+      ir: (document.querySelector('#jx-panel pre.ir') || {}).textContent,
+      schema: (document.querySelector('#jx-panel pre.schema') || {}).textContent,
+      source: (document.querySelector('#jx-panel pre.source') || {}).textContent})`);
     check(!panel.hidden && /= aten::neg\(/.test(panel.ir || ''), `clicking neg opens the panel with its IR line (${panel.ir})`);
     check(/^aten::neg\(Tensor self\) -> Tensor/.test(panel.schema || ''), `the panel shows the schema (${panel.schema})`);
     check(/classic\.py:24(:\d+)?$/.test(panel.source || ''), `the panel shows the Python location (${panel.source})`);
-    const here = await p.eval(`(document.querySelector('#panel pre.excerpt .here') || {}).textContent`);
+    const here = await p.eval(`(document.querySelector('#jx-panel pre.excerpt .here') || {}).textContent`);
     check(/24 \|\s+return -x/.test(here || ''), `the panel shows the Python line itself (${(here || '').trim()})`);
     await checkClean(p, cell, 'my_cell.html');
     await p.screenshot(path.join(out, 'explorer_my_cell.png'));
@@ -145,10 +120,10 @@ async function main() {
       }
       if (name === 'bert_tiny') {
         // With --inputs the panel lists each input's dtype and sizes.
-        await p.click('#search');
-        await p.type('#search', 'layer_norm');
+        await p.click('#jx-search');
+        await p.type('#jx-search', 'layer_norm');
         await p.press('Enter');
-        const inputs = await p.eval(`(document.querySelector('#panel ul.inputs') || {}).textContent`);
+        const inputs = await p.eval(`(document.querySelector('#jx-panel ul.inputs') || {}).textContent`);
         check(/Float\(1, 16, 64\)/.test(inputs || ''), `bert_tiny --inputs: the panel shows the input's shape (${inputs})`);
       }
       const boxes = await p.eval(`document.querySelectorAll('g.node').length`);
@@ -158,8 +133,7 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(failures ? `${failures} check(s) failed` : `all checks passed; screenshots in ${out}`);
-  process.exit(failures ? 1 : 0);
+  finish(out);
 }
 
 main().catch((e) => { console.log('FAIL: ' + e.stack); process.exit(1); });
