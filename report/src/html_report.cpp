@@ -13,19 +13,13 @@ namespace {
 
 std::string baseName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
-// Graphviz's SVG starts with an XML declaration and a DOCTYPE that are not
-// allowed inside HTML; the <svg> element itself inlines as is.
-std::string inlineSvg(const std::string& svg) {
-  const auto start = svg.find("<svg");
-  return start == std::string::npos ? "" : svg.substr(start);
-}
-
 // View node ids ("n12") a finding points at: highlighted nodes at its line,
 // or the note the view adds when no node comes from that line (a branch the
 // trace froze has no node at its `if`).
-std::vector<std::string> nodesOf(const Finding& finding, const GraphView& view) {
+std::vector<std::string> nodesOf(const Finding& finding, const std::vector<GraphView>& views) {
   std::vector<std::string> ids;
-  if (!finding.location.known()) return ids;
+  if (!finding.location.known() || views.empty()) return ids;
+  const GraphView& view = views.front();
   const std::string where = fmt::format("{}:{}", baseName(finding.location.file), finding.location.line);
   for (const auto& node : view.nodes) {
     const bool at_line = node.location == where || (node.kind == ViewNodeKind::kNote && node.title == where);
@@ -107,7 +101,7 @@ std::string findingsSection(const HtmlReportInput& in) {
     }
     std::string notes;
     for (const auto& note : f.notes) notes += "<li>" + xmlEscape(note) + "</li>";
-    const auto nodes = nodesOf(f, in.view);
+    const auto nodes = nodesOf(f, in.views);
     items += fmt::format(
         "<li class=\"finding {0}\" data-nodes=\"{1}\"><div class=\"head\"><span class=\"sev\">{0}</span> "
         "<code class=\"loc\">{2}</code> {3} <span class=\"check\">[{4}]</span>{5}</div>"
@@ -122,18 +116,31 @@ std::string findingsSection(const HtmlReportInput& in) {
 }
 
 std::string graphSection(const HtmlReportInput& in) {
-  std::string legend =
-      "<p class=\"legend\"><span class=\"key hl\"></span> finding &nbsp; boxes: modules, <code>if</code> branches "
-      "and loop bodies &nbsp; scroll to pan, buttons to zoom</p>";
-  if (in.svg.empty()) {
-    return fmt::format("<section id=\"graph\"><h2>Graph</h2><p>{}</p></section>\n", xmlEscape(in.svg_note));
+  if (in.views.empty()) {
+    return fmt::format("<section id=\"graph\"><h2>Graph</h2><p>{}</p></section>\n", xmlEscape(in.graph_note));
+  }
+  const GraphView& view = in.views.front();
+  std::string start;
+  if (const auto depth = in.explorer.collapse_depth) {
+    start = fmt::format(" It opens with submodules {} level{} deep folded{}; <b>collapse all</b> folds every one.", *depth,
+                        *depth == 1 ? "" : "s", in.explorer.collapse_control ? ", and the <code>if</code>s and loops" : "");
+  }
+  std::string reference;
+  if (in.views.size() > 1) {
+    std::string name = in.views[1].title;
+    if (name.rfind("reference: ", 0) == 0) name = name.substr(11);
+    reference = fmt::format(
+        " On the right is the reference <code>{}</code>: selecting a box marks the boxes of the same Python line "
+        "there (dashed blue), and a finding's line is red on both sides.",
+        xmlEscape(name));
   }
   return fmt::format(
-      "<section id=\"graph\"><h2>Graph: {} nodes drawn of {}</h2>{}{}"
-      "<div class=\"zoom\"><button data-zoom=\"1.25\">+</button><button data-zoom=\"0.8\">&minus;</button>"
-      "<button data-zoom=\"0\">fit</button></div><div class=\"svgbox\" id=\"svgbox\">{}</div></section>\n",
-      in.view.nodes.size(), in.view.graph_nodes, legend,
-      in.svg_note.empty() ? "" : "<p class=\"note\">" + xmlEscape(in.svg_note) + "</p>", inlineSvg(in.svg));
+      "<section id=\"graph\"><h2>Graph: forward, {} nodes in {} boxes</h2>"
+      "<p class=\"how\">Click a <b>&#9656;</b> box to open a module, <code>if</code> or loop in place, and a frame's "
+      "title to close it; search by op (<code>linear</code>), module path (<code>layer1.0</code>), value "
+      "(<code>%x.1</code>) or <code>file.py:LINE</code>; click a box for its IR line, schema, Python source and the "
+      "findings on it (red). Drag to pan; Ctrl+wheel or <b>+</b>/<b>&minus;</b> zoom.{}{}</p>\n{}</section>\n",
+      view.graph_nodes, view.nodes.size(), start, reference, renderExplorerElement(in.views, in.explorer));
 }
 
 std::string fmtShape(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
@@ -183,19 +190,19 @@ bool hasChecks(const HtmlReportInput& in) { return in.snapshot || in.diff || in.
 
 constexpr const char* kStyle = R"CSS(
 :root { --fg:#1f2328; --muted:#59636e; --line:#d0d7de; --bg2:#f6f8fa; --red:#cf222e; --amber:#9a6700; --green:#1a7f37; --blue:#0969da; }
-* { box-sizing: border-box; }
+*:not(.jx *) { box-sizing: border-box; }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 0; }
 header { background: #24292f; color: #fff; padding: .8em 2em; }
 header h1 { margin: 0; font-size: 1.3em; font-weight: 600; }
 header nav a { color: #c9d1d9; margin-right: 1.2em; text-decoration: none; font-size: .92em; }
 main { padding: 0 2em 3em; max-width: 1400px; }
-h2 { border-bottom: 1px solid var(--line); padding-bottom: .2em; margin-top: 1.6em; }
+h2:not(.jx *) { border-bottom: 1px solid var(--line); padding-bottom: .2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: .5em 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3em .7em; text-align: left; vertical-align: top; }
 table.kv th { color: var(--muted); font-weight: 500; }
-ul { margin: 0; padding-left: 1.2em; }
-code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
-pre { background: var(--bg2); padding: .5em .8em; overflow-x: auto; margin: .4em 0; border-radius: 4px; }
+ul:not(.jx *) { margin: 0; padding-left: 1.2em; }
+code:not(.jx *), pre:not(.jx *) { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
+pre:not(.jx *) { background: var(--bg2); padding: .5em .8em; overflow-x: auto; margin: .4em 0; border-radius: 4px; }
 .badge { display: inline-block; padding: .1em .6em; border-radius: 1em; font-weight: 600; font-size: .9em; }
 .badge.lossy, .badge.fail { background: #ffebe9; color: var(--red); }
 .badge.clean, .badge.pass { background: #dafbe1; color: var(--green); }
@@ -208,12 +215,9 @@ li.finding.error .sev { color: var(--red); } li.finding.warning .sev { color: va
 .check { color: var(--muted); }
 pre.src .hit { background: #fff8c5; display: inline-block; width: 100%; }
 pre.src b { color: var(--muted); font-weight: 400; }
-pre.ir { color: var(--muted); }
-.svgbox { border: 1px solid var(--line); border-radius: 4px; overflow: auto; max-height: 80vh; background: #fff; }
-.svgbox svg { display: block; }
-.zoom button, button.show { font: inherit; font-size: .85em; margin-right: .3em; cursor: pointer; }
-.legend .key.hl { display: inline-block; width: 1em; height: 1em; background: #ffd8d3; border: 2px solid var(--red); vertical-align: middle; }
-svg g.node.flash polygon, svg g.node.flash ellipse, svg g.node.flash path { stroke: var(--blue) !important; stroke-width: 4px; }
+li.finding pre.ir { color: var(--muted); }
+#graph .jx { height: 85vh; min-height: 480px; border: 1px solid var(--line); border-radius: 4px; }
+button.show { font: inherit; font-size: .85em; margin-right: .3em; cursor: pointer; }
 tr.fail td:first-child { color: var(--red); font-weight: 600; } tr.pass td:first-child { color: var(--green); font-weight: 600; }
 .ok { color: var(--green); }
 p.ops code { background: var(--bg2); padding: 0 .3em; margin-right: .2em; }
@@ -234,33 +238,15 @@ window.addEventListener('error', function (e) {
 });
 )JS";
 
+// After the explorer's script (window.jitscopeExplorer): "show in graph"
+// selects the finding's first box in the explorer and brings it into view.
 constexpr const char* kScript = R"JS(
 (function () {
-  var box = document.getElementById('svgbox');
-  var svg = box ? box.querySelector('svg') : null;
-  var scale = 1, w0 = 0, h0 = 0;
-  if (svg) {
-    w0 = svg.width.baseVal.value; h0 = svg.height.baseVal.value;
-    var fit = function () { scale = Math.min(1, (box.clientWidth - 4) / w0); apply(); };
-    var apply = function () { svg.setAttribute('width', w0 * scale); svg.setAttribute('height', h0 * scale); };
-    document.querySelectorAll('.zoom button').forEach(function (b) {
-      b.addEventListener('click', function () {
-        var z = parseFloat(b.getAttribute('data-zoom'));
-        if (z === 0) fit(); else { scale *= z; apply(); }
-      });
-    });
-    fit();
-  }
   document.querySelectorAll('button.show').forEach(function (b) {
     b.addEventListener('click', function () {
       var ids = b.closest('li').getAttribute('data-nodes').split(' ');
-      document.querySelectorAll('svg g.node.flash').forEach(function (g) { g.classList.remove('flash'); });
-      ids.forEach(function (id, i) {
-        var g = document.getElementById(id);
-        if (!g) return;
-        g.classList.add('flash');
-        if (i === 0) g.scrollIntoView({block: 'center', inline: 'center'});
-      });
+      if (!window.jitscopeExplorer || !window.jitscopeExplorer.show(0, ids[0])) return;
+      document.getElementById('graph').scrollIntoView({block: 'start'});
     });
   });
   document.documentElement.setAttribute('data-report-ready', 'yes');
@@ -279,15 +265,17 @@ std::string renderHtmlReport(const HtmlReportInput& in) {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>jitscope report: {0}</title>
 <script>{1}</script>
-<style>{2}</style></head>
+<style id="report-style">{2}</style>
+<style id="jx-style">{7}</style></head>
 <body><header><h1>jitscope report: {0}</h1><nav><a href="#summary">summary</a><a href="#findings">findings</a><a href="#graph">graph</a>{3}{6}<a href="#provenance">provenance</a></nav></header>
 <main>
 {4}</main>
-<script>{5}</script>
+{8}<script>{5}</script>
 </body></html>
 )",
                      xmlEscape(name), kErrorHook, kStyle, hasChecks(in) ? "<a href=\"#checks\">checks</a>" : "", body,
-                     kScript, in.passes ? "<a href=\"#passes\">passes</a>" : "");
+                     kScript, in.passes ? "<a href=\"#passes\">passes</a>" : "", in.views.empty() ? "" : explorerStyle(),
+                     in.views.empty() ? "" : "<script>" + explorerScript() + "</script>\n");
 }
 
 }  // namespace jitscope

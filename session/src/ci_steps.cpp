@@ -292,7 +292,8 @@ CiModelResult runCiModel(const CiModelConfig& config, const std::string& report_
     page.snapshot = now;
     page.diff = diff;
     page.check = check;
-    addGraph(page, session, 0);
+    addGraph(page, session, 0,
+             config.audit.reference.empty() ? nullptr : &cache.session(config.audit.reference));
     // Last: the inference preset changes the module.
     CompareOptions compare;
     compare.tolerance.rtol = config.check.rtol;

@@ -5,29 +5,19 @@
 #include <filesystem>
 #include <fstream>
 
-#include <fmt/format.h>
-
 #include "jitscope/core/errors.h"
 #include "jitscope/inspector/graph_model.h"
 #include "jitscope/inspector/model_inputs.h"
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/passes/pipeline.h"
 #include "jitscope/passes/registry.h"
-#include "jitscope/report/graph_dot.h"
+#include "jitscope/report/graph_explorer.h"
 #include "jitscope/report/graph_view.h"
-#include "jitscope/report/graphviz_render.h"
 #include "jitscope/validators/pass_check.h"
 #include "jitscope/validators/snapshot_diff.h"
 
 namespace jitscope {
 namespace {
-
-// The page's drawing is an overview a reviewer reads at "fit": beyond this
-// many boxes it shrinks to a thumbnail (scripted ResNet18 at 383 boxes did),
-// so the report collapses submodules until it fits; `jitscope graph` draws
-// every node. Scripted ResNet18 lands at depth 3 (84 boxes), a scripted
-// TransformerEncoder at depth 2 (93).
-constexpr size_t kMaxDrawnNodes = 200;
 
 bool hasForward(const torch::jit::Module& module) {
   const std::vector<std::string> methods = methodNames(module);
@@ -97,7 +87,8 @@ HtmlReportInput buildReportPage(SessionCache& cache, const ReportRequest& reques
     }
   }
 
-  addGraph(in, session, request.collapse);
+  ModelSession* reference = request.audit.reference.empty() ? nullptr : &cache.session(request.audit.reference);
+  addGraph(in, session, request.collapse, reference);
   // Last: the pipeline changes the module (freezing replaces it).
   addPassStatistics(in, session, request.pipeline, inputs, request.compare);
   return in;
@@ -108,40 +99,40 @@ void addSourceExcerpts(HtmlReportInput& in) {
   for (const auto& finding : in.audit.findings) in.excerpts.push_back(excerptOf(finding, 2));
 }
 
-void addGraph(HtmlReportInput& in, ModelSession& session, int collapse) {
+void addGraph(HtmlReportInput& in, ModelSession& session, int collapse, ModelSession* reference) {
+  in.views.clear();
   const LoadedModel& model = session.model();
   if (!hasForward(*model.module)) {
-    in.svg_note = "the model has no forward method to draw";
+    in.graph_note = "the model has no forward method to draw";
     return;
   }
-  const GraphModel& graph_model = session.forwardGraph();
+  const std::string name = std::filesystem::path(in.model_path).filename().string();
   GraphViewOptions options;
-  options.title = std::filesystem::path(in.model_path).filename().string() + "  forward";
+  options.title = name + "  forward";
   options.module_types = moduleTypeNames(*model.module);
   for (const auto& f : in.audit.findings) {
     if (f.location.known()) options.highlights.push_back({f.location.file, f.location.line, f.check, f.message, f.module_path});
   }
-  if (collapse > 0) options.collapse_depth = static_cast<size_t>(collapse);
-  FittedViews fitted = fitViews({{&graph_model, options}}, kMaxDrawnNodes);
-  // A graph still too big with every submodule collapsed (RAFT's unrolled
-  // refinement: 1744 boxes, two minutes of dot) is cut, as `graph` cuts it.
-  truncateViews(fitted);
-  in.view = std::move(fitted.views.front());
-  if (const auto depth = fitted.fit.collapse_depth) {
-    in.svg_note = fmt::format("submodules {} levels deep are drawn as one box each (--collapse {}); ", *depth, *depth);
+  std::vector<ViewRequest> requests{{&session.forwardGraph(), options}};
+  // The scripted reference beside the trace, as `graph --reference` draws
+  // it: the same highlights mark the frozen `if` on its side.
+  if (reference != nullptr && hasForward(*reference->model().module)) {
+    requests.front().options.title = name;
+    GraphViewOptions ref = options;
+    ref.title = "reference: " + std::filesystem::path(reference->path()).filename().string();
+    ref.module_types = moduleTypeNames(*reference->model().module);
+    ref.id_prefix = "ref_";
+    requests.push_back({&reference->forwardGraph(), std::move(ref)});
   }
-  if (fitted.fit.dropped > 0) {
-    in.svg_note += fmt::format("the first {} of {} boxes are drawn; ", fitted.fit.before_cut - fitted.fit.dropped,
-                               fitted.fit.before_cut);
+  // Every node goes into the page; the explorer folds modules in the
+  // browser, opening as deep as fits about 40 boxes (or at --collapse).
+  in.explorer = explorerStart(requests, options.title);
+  in.explorer.embedded = true;
+  if (collapse > 0) {
+    in.explorer.collapse_depth = static_cast<size_t>(collapse);
+    in.explorer.collapse_control = false;
   }
-  if (!in.svg_note.empty()) {
-    in.svg_note += "`jitscope graph --format html` opens every module, `jitscope graph --full` draws every node";
-  }
-  try {
-    in.svg = renderGraphviz(renderDot({in.view}), ImageFormat::kSvg);
-  } catch (const GraphvizError& e) {
-    in.svg_note = std::string("Graphviz could not draw the graph: ") + e.what();
-  }
+  for (const auto& request : requests) in.views.push_back(buildGraphView(*request.graph, request.options));
 }
 
 void addPassStatistics(HtmlReportInput& in, ModelSession& session, const PagePipeline& pipeline,

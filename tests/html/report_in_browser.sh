@@ -5,8 +5,9 @@
 #  - it runs without a JavaScript error: the page's first script records
 #    window errors into <html data-js-errors>, read back with --dump-dom;
 #    a copy with an injected error proves that detection works;
-#  - its last script ran (data-report-ready="yes"), the inline SVG graph is
-#    in the DOM with the finding's node highlighted;
+#  - its last script ran (data-report-ready="yes"), the graph explorer drew
+#    (data-explorer-ready="yes"; tests/html/report_explorer.js clicks it) and
+#    the finding is linked to its node;
 #  - a screenshot is taken (OUT/report.png) for a person to look at.
 # Exit 77 (ctest: skipped) when chromium is not installed.
 set -euo pipefail
@@ -33,7 +34,8 @@ if grep -Eo '(src|href)="https?://[^"]*"' "$out/report.html"; then fail "the rep
 dom="$(browse "file://$out/report.html" --dump-dom)"
 grep -q 'data-report-ready="yes"' <<<"$dom" || fail "the report's script did not finish"
 if grep -o 'data-js-errors="[^"]*"' <<<"$dom"; then fail "JavaScript errors in the report"; fi
-grep -q '<svg' <<<"$dom" || fail "no inline SVG graph"
+grep -q '<div class="jx jx-embedded"' <<<"$dom" || fail "no graph explorer"
+grep -q 'data-explorer-ready="yes"' <<<"$dom" || fail "the explorer did not draw the graph"
 grep -q 'trace-data-dependent-branch' <<<"$dom" || fail "the finding is missing"
 grep -q 'classic.py:21' <<<"$dom" || fail "the finding's location is missing"
 grep -q 'data-nodes="n' <<<"$dom" || fail "the finding is not linked to a graph node"

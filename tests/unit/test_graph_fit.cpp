@@ -18,6 +18,7 @@
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/graph_explorer.h"
 #include "jitscope/report/graph_view.h"
+#include "jitscope/report/html_report.h"
 
 namespace jitscope {
 namespace {
@@ -282,6 +283,61 @@ TEST(GraphExplorer, ThePageIsSelfContainedAndModelTextCannotEndItsScript) {
   EXPECT_EQ(data["views"][0]["nodes"][0]["title"], node.title);
   EXPECT_EQ(data["views"][0]["nodes"][0]["ir"], node.ir);
   EXPECT_EQ(data["title"], "<b>m.pt</b>");
+}
+
+// The report's graph section is the explorer: one element with the data,
+// its style and script once, the finding linked to its box by id; the
+// static drawing is gone. Without forward: the note, and no script to fail.
+TEST(GraphExplorer, TheReportPageCarriesOneEmbeddedExplorerWithTheFindingLinkedToItsBox) {
+  GraphView view;
+  view.title = "m.pt  forward";
+  view.graph_nodes = 1;
+  ViewNode node;
+  node.id = "n1";
+  node.title = "neg";
+  node.location = "m.py:3";
+  node.highlight = "trace-data-dependent-branch: frozen";
+  view.nodes.push_back(node);
+  view.root.id = "cluster_root";
+  view.root.nodes = {0};
+  HtmlReportInput in;
+  in.model_path = "/x/m.pt";
+  Finding finding(CheckId::kTraceDataDependentBranch, "frozen");
+  finding.location = {"/src/m.py", 3, 0};
+  in.audit.findings.push_back(finding);
+  in.views = {view};
+  in.explorer.embedded = true;
+  in.explorer.collapse_depth = 2;
+  const std::string page = renderHtmlReport(in);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<div class=\"jx jx-embedded\" id=\"jx\">"), 1u);
+  EXPECT_EQ(count("id=\"jx-data\""), 1u);
+  EXPECT_EQ(count("<style id=\"jx-style\">"), 1u);
+  EXPECT_EQ(count("window.jitscopeExplorer = {"), 1u);
+  // The error hook, the data, dagre with the explorer, the report's own.
+  EXPECT_EQ(count("<script"), 4u);
+  EXPECT_EQ(count("</script>"), 4u);
+  EXPECT_EQ(count("<svg"), 0u);  // the explorer draws in the browser
+  EXPECT_EQ(count("<h1>"), 1u);  // the report's; the embedded bar has none
+  EXPECT_NE(page.find("data-nodes=\"n1\""), std::string::npos);
+  EXPECT_NE(page.find("submodules 2 levels deep folded"), std::string::npos);
+  EXPECT_NE(page.find("Ctrl+wheel"), std::string::npos);
+  const std::string open = "id=\"jx-data\">";
+  const size_t start = page.find(open) + open.size();
+  const auto data = nlohmann::json::parse(page.substr(start, page.find("</script>", start) - start));
+  EXPECT_EQ(data["views"].size(), 1u);
+  EXPECT_EQ(data["collapse_depth"], 2);
+
+  in.views.clear();
+  in.graph_note = "the model has no forward method to draw";
+  const std::string bare = renderHtmlReport(in);
+  EXPECT_NE(bare.find("<p>the model has no forward method to draw</p>"), std::string::npos);
+  EXPECT_EQ(bare.find("jx-data"), std::string::npos);
+  EXPECT_EQ(bare.find("jitscopeExplorer = {"), std::string::npos);
 }
 
 }  // namespace

@@ -110,7 +110,10 @@ TEST(SessionCache, ReportWithReferenceAndInputsLoadsEachModelOnceAndAuditsOnce) 
   ASSERT_TRUE(page.passes.has_value());
   EXPECT_FALSE(page.passes->report.passes.empty());
   EXPECT_FALSE(page.audit.findings.empty());
-  EXPECT_FALSE(page.view.nodes.empty());
+  // The graph: the trace, and its reference beside it (the same load).
+  ASSERT_EQ(page.views.size(), 2u);
+  EXPECT_FALSE(page.views[0].nodes.empty());
+  EXPECT_FALSE(page.views[1].nodes.empty());
 
   const SessionCounters traced = cache.counters(request.model);
   const SessionCounters reference = cache.counters(request.audit.reference);

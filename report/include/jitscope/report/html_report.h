@@ -1,9 +1,10 @@
-// `jitscope report`: one self-contained HTML file (inline CSS, JS and SVG; no
-// network) a reviewer opens from a CI artifact: summary, provenance, findings
-// with source excerpts, the graph with findings highlighted and control flow
-// as clusters, the output/diff tables when a snapshot was given, the check
-// table when outputs were compared with a reference, and what a pass
-// pipeline did to the model.
+// `jitscope report`: one self-contained HTML file (inline CSS and JS; no
+// network) a reviewer opens from a CI artifact: summary, provenance,
+// findings with source excerpts, the graph in the explorer (graph_explorer.h:
+// modules, `if`s and loops open and close in place, search, a side panel per
+// node) with findings highlighted, the output/diff tables when a snapshot was
+// given, the check table when outputs were compared with a reference, and
+// what a pass pipeline did to the model.
 #pragma once
 
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/passes/pipeline.h"
+#include "jitscope/report/graph_explorer.h"
 #include "jitscope/report/graph_view.h"
 #include "jitscope/validators/check_report.h"
 #include "jitscope/validators/finding.h"
@@ -43,9 +45,12 @@ struct HtmlReportInput {
   ModuleInfo info;
   AuditReport audit;
   std::vector<SourceExcerpt> excerpts;  ///< one per audit finding (may be empty)
-  GraphView view;                       ///< what the SVG draws (ids link findings to nodes)
-  std::string svg;                      ///< Graphviz's SVG of `view`; empty when not drawn
-  std::string svg_note;                 ///< why there is no or a reduced drawing
+  /// What the graph section's explorer shows: forward, then the
+  /// --reference's forward when there is one; the findings link to nodes of
+  /// views[0] by id. Empty: no graph (graph_note says why).
+  std::vector<GraphView> views;
+  ExplorerOptions explorer;  ///< its first state (embedded)
+  std::string graph_note;    ///< why there is no graph
   std::optional<Snapshot> snapshot;     ///< this model's, with outputs on --inputs
   std::optional<SnapshotDiff> diff;     ///< against --snapshot
   std::optional<CheckReport> check;     ///< outputs against --against/--expected/--device

@@ -1,7 +1,7 @@
 // Assembling the `report` page from a model's session. `jitscope report`
 // asks for it whole (buildReportPage); `jitscope ci --report-dir` already
 // has the audit, snapshot, diff and check of each model (ci_steps.h) and adds
-// only what the page needs beyond them: source excerpts, the drawing and the
+// only what the page needs beyond them: source excerpts, the graph and the
 // pass statistics.
 #pragma once
 
@@ -48,10 +48,12 @@ HtmlReportInput buildReportPage(SessionCache& cache, const ReportRequest& reques
 /// the recorded Python file (empty where it cannot be read).
 void addSourceExcerpts(HtmlReportInput& in);
 
-/// Draws forward with the findings highlighted into in.view / in.svg,
-/// collapsing submodules until the drawing fits unless `collapse` > 0; a
-/// model without forward or a Graphviz failure leaves a note instead.
-void addGraph(HtmlReportInput& in, ModelSession& session, int collapse);
+/// Puts forward's graph with the findings highlighted into in.views for
+/// the page's explorer, and beside it the reference's (the audit's
+/// --reference) when given; in.explorer opens as deep as fits about 40
+/// boxes, or with submodules `collapse` deep folded when `collapse` > 0. A
+/// model without forward leaves a note instead.
+void addGraph(HtmlReportInput& in, ModelSession& session, int collapse, ModelSession* reference = nullptr);
 
 /// Runs the pipeline on forward of the session's model, which it changes
 /// (freezing replaces the module): call it last. With `inputs_path`,
