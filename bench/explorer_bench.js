@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Benchmark: the `jitscope graph --format html` explorer page of a model
-// (BERT-base traced by default) in headless Chromium, measured in the page
-// with performance.now() (tests/html/cdp.js drives the browser):
+// Benchmark: the explorer of a model (BERT-base traced by default) in
+// headless Chromium, measured in the page with performance.now()
+// (tests/html/cdp.js drives the browser). `--page graph` (the default) opens
+// the page of `jitscope graph --format html`; `--page report` the page of
+// `jitscope report --preset none` (the explorer in its graph section, below
+// the summary and findings; the pass table the preset adds does not change
+// the graph):
 //  - load: from navigation start to the first drawing being done
 //    (window.jitscopeExplorer.stats.loadMs; target under 2 s);
 //  - expand and collapse: each module of the first drawing opened, then
@@ -9,7 +13,7 @@
 //    with dagre and redraws it (target under 200 ms each);
 //  - the same toggles by a real mouse click, timed from the click to the
 //    page's next animation frame.
-// Usage: explorer_bench.js --jitscope J --model M [--repeat N]
+// Usage: explorer_bench.js --jitscope J --model M [--page graph|report] [--repeat N]
 'use strict';
 const {execFileSync} = require('child_process');
 const fs = require('fs');
@@ -24,10 +28,13 @@ function arg(name, fallback) {
 const jitscope = arg('--jitscope');
 const model = arg('--model');
 const repeat = Number(arg('--repeat', '3'));
-if (!jitscope || !model) {
-  console.error('usage: explorer_bench.js --jitscope J --model M [--repeat N]');
+const kind = arg('--page', 'graph');
+if (!jitscope || !model || !['graph', 'report'].includes(kind)) {
+  console.error('usage: explorer_bench.js --jitscope J --model M [--page graph|report] [--repeat N]');
   process.exit(2);
 }
+// The report's page is ready when its own last script has run too.
+const ready = kind === 'report' ? ['data-explorer-ready', 'data-report-ready'] : ['data-explorer-ready'];
 if (!fs.existsSync(model)) {
   console.error(`benchmark: '${model}' is missing; build the bench_fixtures target`);
   process.exit(2);
@@ -40,7 +47,8 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jitscope-explorer-bench-'));
   const page = path.join(dir, 'model.html');
   const t0 = process.hrtime.bigint();
-  execFileSync(jitscope, ['graph', model, '-o', page], {stdio: 'inherit'});
+  const command = kind === 'report' ? ['report', model, '--preset', 'none', '-o', page] : ['graph', model, '-o', page];
+  execFileSync(jitscope, command, {stdio: 'inherit'});
   const writeS = Number(process.hrtime.bigint() - t0) / 1e9;
   const browser = await Browser.launch({width: 1400, height: 900});
   const loads = [], toggles = [], clicks = [];
@@ -49,7 +57,8 @@ async function main() {
     for (let r = 0; r < repeat; r++) {
       const p = await browser.newPage();
       await p.open('file://' + page);
-      for (let i = 0; i < 200 && !(await p.eval(`document.documentElement.getAttribute('data-explorer-ready') === 'yes'`)); i++) await sleep(25);
+      const done = ready.map((a) => `document.documentElement.getAttribute('${a}') === 'yes'`).join(' && ');
+      for (let i = 0; i < 200 && !(await p.eval(done)); i++) await sleep(25);
       loads.push(await p.eval('window.jitscopeExplorer.stats.loadMs'));
       if (r === 0) {
         info = await p.eval(`(() => { const p = window.jitscopeExplorer.panes[0];
@@ -60,7 +69,9 @@ async function main() {
           toggles.push(await p.eval(`window.jitscopeExplorer.toggle(0, ${JSON.stringify(id)})`));
           toggles.push(await p.eval(`window.jitscopeExplorer.toggle(0, ${JSON.stringify(id)})`));
         }
-        // By mouse: click the first folded box, time to the next frame.
+        // By mouse: click the first folded box, time to the next frame (the
+        // report's graph section scrolled into the window first).
+        await p.eval(`(document.getElementById('graph') || document.body).scrollIntoView({block: 'start'})`);
         for (const id of info.folded.slice(0, 4)) {
           await p.eval(`window.__clickStart = 0; document.addEventListener('mousedown', () => { window.__clickStart = performance.now(); }, {once: true, capture: true})`);
           await p.eval(`window.jitscopeExplorer.panes[0].centreOn(${JSON.stringify('c:' + id)})`);
@@ -80,8 +91,8 @@ async function main() {
     await browser.close();
     fs.rmSync(dir, {recursive: true, force: true});
   }
-  console.log(`model: ${model} (${info.boxes} boxes in all, ${info.shown} in the first drawing, ` +
-              `${info.folded.length} folded modules); page written in ${writeS.toFixed(2)} s`);
+  console.log(`page: ${kind}; model: ${model} (${info.boxes} boxes in all, ${info.shown} in the first drawing, ` +
+              `${info.folded.length} folded modules); page written in ${writeS.toFixed(2)} s (jitscope ${command[0]})`);
   console.log(`  load to first drawing (median of ${repeat})   ${median(loads).toFixed(0).padStart(6)} ms  (target < 2000 ms)`);
   if (toggles.length) {
     console.log(`  expand/collapse, median of ${toggles.length}           ${median(toggles).toFixed(1).padStart(6)} ms`);
