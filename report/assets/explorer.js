@@ -536,15 +536,16 @@
     return {w: r.width || 800, h: r.height || 600};
   };
 
-  // The whole graph in the pane; with `readable`, never so small that the
-  // labels cannot be read: then the top of the graph, centred.
+  // The whole graph in the pane, its top at the pane's top (a graph reads
+  // from its inputs down); with `readable`, never so small that the labels
+  // cannot be read: then the top of the graph, centred left to right.
   Pane.prototype.fit = function (readable) {
     var gg = this.extent, s = this.size();
     var k = Math.min(s.w / (gg.width || 1), s.h / (gg.height || 1), 1.2);
     if (readable && k < 0.9) k = 0.9;
     this.t.k = k;
     this.t.x = (s.w - gg.width * k) / 2;
-    this.t.y = Math.max(0, (s.h - gg.height * k) / 2);
+    this.t.y = 12;
     this.applyTransform();
   };
 

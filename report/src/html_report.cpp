@@ -216,7 +216,7 @@ li.finding.error .sev { color: var(--red); } li.finding.warning .sev { color: va
 pre.src .hit { background: #fff8c5; display: inline-block; width: 100%; }
 pre.src b { color: var(--muted); font-weight: 400; }
 li.finding pre.ir { color: var(--muted); }
-#graph .jx { height: 85vh; min-height: 480px; border: 1px solid var(--line); border-radius: 4px; }
+#graph .jx { height: min(85vh, 1000px); min-height: 480px; border: 1px solid var(--line); border-radius: 4px; }
 button.show { font: inherit; font-size: .85em; margin-right: .3em; cursor: pointer; }
 tr.fail td:first-child { color: var(--red); font-weight: 600; } tr.pass td:first-child { color: var(--green); font-weight: 600; }
 .ok { color: var(--green); }
