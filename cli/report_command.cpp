@@ -55,7 +55,7 @@ int runReport(CommandContext& ctx) {
       ("snapshot", po::value(&snapshot_path), "a snapshot (or .pt) to show what changed against")
       ("source-root,s", po::value(&audit_options.source_roots)->multitoken(), "folder holding the model's Python sources")
       ("probe-budget", po::value(&audit_options.probe_budget_s), "stop starting the audit's probes after SECONDS")
-      ("collapse", po::value(&collapse), "draw submodules this deep as one box (default: as needed to fit 200 boxes)");
+      ("collapse", po::value(&collapse), "the graph opens with submodules this deep folded (default: as deep as fits about 40 boxes)");
   tolerance.declare(syntax.options, "of the checks");
   pass_choice_flags.declare(syntax.options, /*default_preset=*/"inference");
   syntax.positional.add("model", 1);
