@@ -135,7 +135,7 @@ std::string graphSection(const HtmlReportInput& in) {
         xmlEscape(name));
   }
   return fmt::format(
-      "<section id=\"graph\"><h2>Graph: forward, {} nodes in {} boxes</h2>"
+      "<section id=\"graph\"><h2>Graph: forward, {} nodes, {} boxes</h2>"
       "<p class=\"how\">Click a <b>&#9656;</b> box to open a module, <code>if</code> or loop in place, and a frame's "
       "title to close it; search by op (<code>linear</code>), module path (<code>layer1.0</code>), value "
       "(<code>%x.1</code>) or <code>file.py:LINE</code>; click a box for its IR line, schema, Python source and the "
