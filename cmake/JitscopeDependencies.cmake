@@ -60,8 +60,11 @@ function(jitscope_find_gvplugin var name)
 endfunction()
 jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_CORE core)
 jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_DOT dot_layout)
-if(NOT JITSCOPE_GVPLUGIN_CORE OR NOT JITSCOPE_GVPLUGIN_DOT)
-  message(FATAL_ERROR "Graphviz plugins libgvplugin_core/libgvplugin_dot_layout not found "
+# neato_layout brings "nop2", which draws a graph where the hierarchical
+# layout placed it (report/src/graph_hierarchy.cpp); it needs libgts and glib.
+jitscope_find_gvplugin(JITSCOPE_GVPLUGIN_NEATO neato_layout)
+if(NOT JITSCOPE_GVPLUGIN_CORE OR NOT JITSCOPE_GVPLUGIN_DOT OR NOT JITSCOPE_GVPLUGIN_NEATO)
+  message(FATAL_ERROR "Graphviz plugins libgvplugin_core/libgvplugin_dot_layout/libgvplugin_neato_layout not found "
                       "under ${_jitscope_gv_dirs}; install libgraphviz-dev")
 endif()
 option(JITSCOPE_GRAPHVIZ_CAIRO "Link Graphviz's cairo plugin for PNG and PDF output" ON)

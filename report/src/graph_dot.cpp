@@ -2,98 +2,39 @@
 
 #include <fmt/format.h>
 
-#include "jitscope/report/text_util.h"
+#include "dot_style.h"
 
 namespace jitscope {
 namespace {
 
-// Colours: blue ops, green inputs/outputs, amber control flow, violet
-// loops, grey modules, red for anything an audit points at.
-constexpr const char* kHighlightFill = "#ffd9d6";
-constexpr const char* kHighlightLine = "#c0392b";
+std::string coordinates(LayoutPoint p) { return fmt::format("{:.2f},{:.2f}", p.x, p.y); }
 
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
+std::string boxText(const LayoutBox& box) {
+  return fmt::format("{:.2f},{:.2f},{:.2f},{:.2f}", box.x0, box.y0, box.x1, box.y1);
 }
 
-std::string nodeLabel(const ViewNode& node) {
-  std::string label;
-  if (!node.module.empty()) {
-    label += "<FONT POINT-SIZE=\"8\" COLOR=\"#5b7db1\">" + xmlEscape(node.module) + "</FONT><BR/>";
-  }
-  label = "<" + label + "<B>" + xmlEscape(node.title) + "</B>";
-  for (const auto& detail : node.details) {
-    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#444444\">" + xmlEscape(detail) + "</FONT>";
-  }
-  if (!node.location.empty()) {
-    label += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#8a8a8a\">" + xmlEscape(node.location) + "</FONT>";
-  }
-  return label + ">";
-}
-
-std::string nodeStyle(const ViewNode& node) {
-  switch (node.kind) {
-    case ViewNodeKind::kOp: return "fillcolor=\"#eef3fb\", color=\"#5b7db1\"";
-    case ViewNodeKind::kInput:
-    case ViewNodeKind::kOutput:
-      return "fillcolor=\"#e3f4e1\", color=\"#4a8f45\", style=\"rounded,filled,bold\"";
-    case ViewNodeKind::kCondition:
-      return "shape=diamond, style=filled, fillcolor=\"#fff1d6\", color=\"#c98a12\", margin=0";
-    case ViewNodeKind::kMerge:
-      return "shape=invtrapezium, style=filled, fillcolor=\"#fff1d6\", color=\"#c98a12\"";
-    case ViewNodeKind::kEmptyBranch:
-      return "shape=plaintext, style=\"\", fontcolor=\"#8a8a8a\"";
-    case ViewNodeKind::kLoopHeader:
-      return "shape=hexagon, style=filled, fillcolor=\"#ece8f8\", color=\"#6a55b0\"";
-    case ViewNodeKind::kModule:
-      return "shape=box3d, style=filled, fillcolor=\"#f0f0f0\", color=\"#7a7a7a\"";
-    case ViewNodeKind::kNote: return "shape=note, style=filled";
-  }
-  return "";
-}
-
-struct ClusterStyle {
-  const char* style;
-  const char* fill;
-  const char* line;
-};
-
-ClusterStyle clusterStyle(ClusterKind kind) {
-  switch (kind) {
-    case ClusterKind::kRoot: return {"rounded", "#ffffff", "#9a9a9a"};
-    case ClusterKind::kModule: return {"rounded,filled", "#f9f9f9", "#c4c4c4"};
-    case ClusterKind::kIf: return {"rounded,dashed,filled", "#fffaf0", "#c98a12"};
-    case ClusterKind::kBranch: return {"rounded,filled", "#fffdf8", "#e3c48a"};
-    case ClusterKind::kLoop: return {"rounded,dashed,filled", "#f8f6fd", "#6a55b0"};
-    case ClusterKind::kBlock: return {"rounded,dashed", "#ffffff", "#9a9a9a"};
-  }
-  return {"rounded", "#ffffff", "#9a9a9a"};
+// Graphviz's `pos` of an edge: "e,TIP p0 p1 ... p3n".
+std::string curveText(const EdgePlacement& edge) {
+  std::string out;
+  if (edge.head) out = "e," + coordinates(*edge.head);
+  for (const auto& p : edge.curve) out += (out.empty() ? "" : " ") + coordinates(p);
+  return out;
 }
 
 class DotWriter {
  public:
-  explicit DotWriter(std::string& out) : out_(out) {}
+  DotWriter(std::string& out, const DrawingPlacement* placement) : out_(out), placement_(placement) {}
 
   void node(const ViewNode& node, int indent) {
-    out_ += fmt::format("{:{}}{} [label={}, {}", "", indent, quoted(node.id), nodeLabel(node),
-                        nodeStyle(node));
-    out_ += ", id=" + quoted(node.id);
-    std::string tooltip = node.tooltip;
-    if (!node.highlight.empty()) {
-      out_ += fmt::format(", fillcolor=\"{}\", color=\"{}\", penwidth=2", kHighlightFill,
-                          kHighlightLine);
-      tooltip = node.highlight + "\n" + tooltip;
+    out_ += fmt::format("{:{}}{} [{}", "", indent, dot::quoted(node.id), dot::nodeAttributes(node));
+    if (placement_ != nullptr) {
+      const auto it = placement_->nodes.find(node.id);
+      if (it != placement_->nodes.end()) {
+        out_ += fmt::format(", pos=\"{}\", width={:.4f}, height={:.4f}, fixedsize=true",
+                            coordinates(it->second.center), it->second.width / 72,
+                            it->second.height / 72);
+      }
     }
-    if (!tooltip.empty()) out_ += ", tooltip=" + quoted(tooltip);
     out_ += "];\n";
   }
 
@@ -103,64 +44,68 @@ class DotWriter {
   }
 
   void subgraph(const GraphView& view, const ViewCluster& cluster, int indent) {
-    const ClusterStyle style = clusterStyle(cluster.kind);
-    out_ += fmt::format("{:{}}subgraph {} {{\n", "", indent, quoted(cluster.id));
+    out_ += fmt::format("{:{}}subgraph {} {{\n", "", indent, dot::quoted(cluster.id));
     const int inner = indent + 2;
-    out_ += fmt::format("{:{}}label={}; style={}; fillcolor={}; color={}; fontcolor={}; id={};\n",
-                        "", inner, quoted(cluster.label), quoted(style.style), quoted(style.fill),
-                        quoted(cluster.highlighted ? kHighlightLine : style.line),
-                        quoted(cluster.highlighted ? kHighlightLine : "#333333"),
-                        quoted(cluster.id));
-    if (cluster.highlighted) out_ += fmt::format("{:{}}penwidth=2;\n", "", inner);
-    if (!cluster.tooltip.empty()) {
-      out_ += fmt::format("{:{}}tooltip={};\n", "", inner, quoted(cluster.tooltip));
+    out_ += fmt::format("{:{}}{}\n", "", inner, dot::clusterAttributes(cluster));
+    if (placement_ != nullptr) {
+      const auto it = placement_->clusters.find(cluster.id);
+      if (it != placement_->clusters.end()) {
+        out_ += fmt::format("{:{}}bb=\"{}\";", "", inner, boxText(it->second.box));
+        if (it->second.label) out_ += fmt::format(" lp=\"{}\";", coordinates(*it->second.label));
+        out_ += "\n";
+      }
     }
     contents(view, cluster, inner);
     out_ += fmt::format("{:{}}}}\n", "", indent);
   }
 
-  void edges(const GraphView& view) {
-    for (const auto& edge : view.edges) {
-      out_ += fmt::format("  {} -> {}", quoted(view.nodes[edge.from].id),
-                          quoted(view.nodes[edge.to].id));
-      std::string attributes;
-      if (!edge.label.empty()) attributes += "label=" + quoted(edge.label);
-      if (edge.kind == EdgeKind::kControl) {
-        attributes += ", style=dotted, color=\"#c98a12\", fontcolor=\"#c98a12\"";
-      } else if (edge.kind == EdgeKind::kLoopBack) {
-        attributes += ", style=dashed, constraint=false, color=\"#6a55b0\", fontcolor=\"#6a55b0\"";
+  void edges(const GraphView& view, size_t view_index) {
+    for (size_t i = 0; i < view.edges.size(); ++i) {
+      const ViewEdge& edge = view.edges[i];
+      out_ += fmt::format("  {} -> {}", dot::quoted(view.nodes[edge.from].id),
+                          dot::quoted(view.nodes[edge.to].id));
+      std::string attributes = dot::edgeAttributes(edge);
+      if (const EdgePlacement* placed = placedEdge(view_index, i)) {
+        attributes += (attributes.empty() ? "" : ", ") + fmt::format("pos=\"{}\"", curveText(*placed));
+        if (placed->label) attributes += fmt::format(", lp=\"{}\"", coordinates(*placed->label));
       }
-      if (!attributes.empty()) {
-        if (attributes.rfind(", ", 0) == 0) attributes.erase(0, 2);
-        out_ += " [" + attributes + "]";
-      }
+      if (!attributes.empty()) out_ += " [" + attributes + "]";
       out_ += ";\n";
     }
   }
 
  private:
+  const EdgePlacement* placedEdge(size_t view, size_t edge) const {
+    if (placement_ == nullptr || view >= placement_->edges.size() ||
+        edge >= placement_->edges[view].size() || placement_->edges[view][edge].curve.empty()) {
+      return nullptr;
+    }
+    return &placement_->edges[view][edge];
+  }
+
   std::string& out_;
+  const DrawingPlacement* placement_;
 };
 
 }  // namespace
 
-std::string renderDot(const std::vector<GraphView>& views) {
+std::string renderDot(const std::vector<GraphView>& views, const DrawingPlacement* placement) {
   std::string out = "digraph jitscope {\n";
-  out +=
-      "  graph [rankdir=TB, newrank=true, compound=true, fontname=\"Helvetica\", fontsize=11, "
-      "nodesep=0.25, ranksep=0.3, labeljust=l, labelloc=t];\n"
-      "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, "
-      "height=0.3, margin=\"0.08,0.03\"];\n"
-      "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#6b6b6b\", fontcolor=\"#6b6b6b\", "
-      "arrowsize=0.6];\n";
-  DotWriter writer(out);
+  out += dot::kDefaults;
+  if (placement != nullptr) {
+    out += fmt::format("  bb=\"{}\";\n", boxText(placement->box));
+    if (placement->label && views.size() == 1) {
+      out += fmt::format("  lp=\"{}\";\n", coordinates(*placement->label));
+    }
+  }
+  DotWriter writer(out, placement);
   if (views.size() == 1) {
-    if (!views[0].title.empty()) out += "  label=" + quoted(views[0].title) + ";\n";
+    if (!views[0].title.empty()) out += "  label=" + dot::quoted(views[0].title) + ";\n";
     writer.contents(views[0], views[0].root, 2);
   } else {
     for (const auto& view : views) writer.subgraph(view, view.root, 2);
   }
-  for (const auto& view : views) writer.edges(view);
+  for (size_t v = 0; v < views.size(); ++v) writer.edges(views[v], v);
   return out + "}\n";
 }
 

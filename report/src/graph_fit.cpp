@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "jitscope/report/graph_hierarchy.h"
 #include "jitscope/report/graph_view.h"
+#include "layered_work.h"
 
 namespace jitscope {
 namespace {
@@ -23,7 +25,12 @@ size_t boxes(const std::vector<GraphView>& views) {
 }
 
 size_t measured(const GraphView& view, FitMeasure measure) {
-  return measure == FitMeasure::kBoxes ? view.nodes.size() : layoutWork(view);
+  switch (measure) {
+    case FitMeasure::kBoxes: return view.nodes.size();
+    case FitMeasure::kLayoutWork: return layoutWork(view);
+    case FitMeasure::kPartWork: return hierarchicalLayoutWork(view);
+  }
+  return view.nodes.size();
 }
 
 size_t measured(const std::vector<GraphView>& views, FitMeasure measure) {
@@ -101,7 +108,7 @@ size_t truncateView(GraphView& view, size_t keep) {
   note.title = fmt::format("{} more boxes not drawn", dropped);
   note.details.push_back("the drawing keeps the first boxes in graph order");
   note.details.push_back("--format html explores the whole graph");
-  note.tooltip = "jitscope graph --full draws every box (Graphviz may take minutes)";
+  note.tooltip = "jitscope graph --full draws every box";
   view.nodes.push_back(std::move(note));
   view.root.nodes.push_back(view.nodes.size() - 1);
   view.hidden_nodes += dropped;
@@ -125,17 +132,15 @@ std::string explorerName(const std::string& output) {
 
 }  // namespace
 
-size_t layoutWork(const GraphView& view) {
-  const size_t n = view.nodes.size();
+size_t layeredWork(size_t n, const std::vector<std::pair<size_t, size_t>>& edges) {
   std::vector<std::vector<size_t>> out(n);
   std::vector<size_t> indegree(n, 0);
-  for (const auto& edge : view.edges) {
-    if (edge.kind == EdgeKind::kLoopBack || edge.from == edge.to) continue;
-    out[edge.from].push_back(edge.to);
-    ++indegree[edge.to];
+  for (const auto& [from, to] : edges) {
+    if (from == to) continue;
+    out[from].push_back(to);
+    ++indegree[to];
   }
-  // Longest-path ranks in topological order (Kahn); a node on a cycle
-  // keeps rank 0, which only underestimates.
+  // Longest-path ranks in topological order (Kahn).
   std::vector<size_t> rank(n, 0);
   std::vector<size_t> ready;
   for (size_t i = 0; i < n; ++i) {
@@ -156,6 +161,14 @@ size_t layoutWork(const GraphView& view) {
     }
   }
   return work;
+}
+
+size_t layoutWork(const GraphView& view) {
+  std::vector<std::pair<size_t, size_t>> edges;
+  for (const auto& edge : view.edges) {
+    if (edge.kind != EdgeKind::kLoopBack) edges.emplace_back(edge.from, edge.to);
+  }
+  return layeredWork(view.nodes.size(), edges);
 }
 
 FittedViews fitViews(const std::vector<ViewRequest>& requests, size_t bound, FitMeasure measure) {
@@ -223,7 +236,7 @@ void truncateViews(FittedViews& fitted) {
 std::string describeFit(const ViewFit& fit, const std::string& output) {
   const std::string html = explorerName(output);
   const std::string open =
-      fmt::format("--full draws every box (Graphviz may take minutes), --format html -o {} "
+      fmt::format("--full draws every box, --format html -o {} "
                   "opens any module interactively",
                   html);
   if (fit.dropped > 0) {
@@ -232,7 +245,7 @@ std::string describeFit(const ViewFit& fit, const std::string& output) {
                                          fit.before_cut)
                            : " and no submodule to collapse:";
     return fmt::format(
-        "{} boxes{} still too many for Graphviz to lay out in seconds: drew the first {} in graph "
+        "{} boxes{} still too many to lay out in seconds: drew the first {} in graph "
         "order and left out {}; --focus FILE:LINE draws around a line, {}",
         fit.full_nodes, collapsed, fit.drawn, fit.dropped, open);
   }

@@ -14,19 +14,20 @@
 #include "jitscope/inspector/module_info.h"
 #include "jitscope/report/graph_dot.h"
 #include "jitscope/report/graph_explorer.h"
+#include "jitscope/report/graph_hierarchy.h"
 
 namespace jitscope {
 namespace {
 
-// Above this many boxes dot's layout takes tens of seconds to minutes.
-constexpr size_t kSlowLayoutNodes = 1000;
-// The default drawing collapses submodules until dot's work (boxes plus the
-// ranks long edges skip: layoutWork) is at most this, which dot lays out in
-// a few seconds on the project's 2-core machine: resnet18 scripted (1307)
-// 1.4 s, scripted MobileNetV3-small (5986) 3-4 s, traced DenseNet-121 at
-// --collapse 3 (3925, dense skip edges, the worst per unit) 4-12 s
+// The picture is laid out hierarchically (graph_hierarchy.h): one dot run
+// per distinct module. The default drawing collapses submodules until the
+// work of those runs (boxes, ports and the virtual nodes of long edges,
+// identical modules counted once: FitMeasure::kPartWork) is at most this,
+// which lays out in a few seconds on the project's 2-core machine
 // (docs/commands/graph.md, "Big models").
-constexpr size_t kDefaultLayoutWork = 3000;
+constexpr size_t kDefaultPartWork = 5000;
+// Above this, an explicit --full is warned to take tens of seconds.
+constexpr size_t kSlowPartWork = 8000;
 
 std::string fileName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
@@ -58,12 +59,19 @@ Drawable readModel(const std::string& path, const GraphRequest& request, Diagnos
   return {buildGraphModel(*graph, request.method, /*inlined=*/true), moduleTypeNames(*model.module)};
 }
 
-// The deepest --collapse that brings the drawing under the slow-layout size,
+// The deepest --collapse that brings the drawing under the default's work,
 // for the warning's advice; 0 when none does.
 size_t suggestedCollapse(std::vector<ViewRequest> requests) {
   for (auto& request : requests) request.options.collapse_depth.reset();
-  const ViewFit fit = fitViews(requests, kSlowLayoutNodes).fit;
-  return fit.drawn <= kSlowLayoutNodes && fit.collapse_depth ? *fit.collapse_depth : 0;
+  const ViewFit fit = fitViews(requests, kDefaultPartWork, FitMeasure::kPartWork).fit;
+  return fit.size <= kDefaultPartWork && fit.collapse_depth ? *fit.collapse_depth : 0;
+}
+
+// The views laid out hierarchically and drawn where they were placed.
+std::string renderViews(const std::vector<GraphView>& views, ImageFormat format) {
+  if (format == ImageFormat::kDot) return renderDot(views);  // DOT stays flat and unlaid
+  const DrawingPlacement placement = layOutHierarchically(views, layOutDot);
+  return renderGraphviz(renderDot(views, &placement), format, GraphvizLayout::kGiven);
 }
 
 }  // namespace
@@ -95,7 +103,7 @@ std::string drawGraph(const GraphRequest& request, Diagnostics& diagnostics) {
   // --full, the explorer page and unlaid DOT are drawn as asked.
   const bool dot = request.format == ImageFormat::kDot;
   const bool bounded = !request.explorer && !request.full && !request.collapse && options.focus.empty() && !dot;
-  FittedViews fitted = fitViews(requests, bounded ? kDefaultLayoutWork : SIZE_MAX, FitMeasure::kLayoutWork);
+  FittedViews fitted = fitViews(requests, bounded ? kDefaultPartWork : SIZE_MAX, FitMeasure::kPartWork);
   if (bounded) {
     truncateViews(fitted);
     if (const std::string note = describeFit(fitted.fit, request.output); !note.empty()) {
@@ -109,15 +117,14 @@ std::string drawGraph(const GraphRequest& request, Diagnostics& diagnostics) {
                                    view.nodes.size() + view.hidden_nodes, view.title));
     }
   }
-  const size_t drawn = fitted.fit.drawn;
-  if (!bounded && !request.explorer && drawn > kSlowLayoutNodes && !dot) {
+  if (!bounded && !request.explorer && !dot && fitted.fit.size > kSlowPartWork) {
     const size_t depth = options.focus.empty() ? suggestedCollapse(requests) : 0;
-    diagnostics.warning(depth > 0 ? fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
-                                                "--collapse {} draws it in under {}",
-                                                drawn, depth, kSlowLayoutNodes)
-                                  : fmt::format("drawing {} nodes: Graphviz may take minutes to lay this out; "
+    diagnostics.warning(depth > 0 ? fmt::format("drawing {} boxes: the layout may take tens of seconds; "
+                                                "--collapse {} draws it in a few",
+                                                fitted.fit.drawn, depth)
+                                  : fmt::format("drawing {} boxes: the layout may take tens of seconds; "
                                                 "try --collapse 1, --focus or --format html",
-                                                drawn));
+                                                fitted.fit.drawn));
   }
 
   if (request.explorer) {
@@ -130,7 +137,7 @@ std::string drawGraph(const GraphRequest& request, Diagnostics& diagnostics) {
     return renderGraphExplorer(views, page);
   }
   try {
-    return renderGraphviz(renderDot(views), request.format);
+    return renderViews(views, request.format);
   } catch (const GraphvizError& e) {
     throw InputError(request.model, fmt::format("{} (try --format dot, --collapse or --focus)", firstLine(e.what())));
   }

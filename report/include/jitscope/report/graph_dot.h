@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "jitscope/report/graph_layout.h"
 #include "jitscope/report/graph_view.h"
 
 namespace jitscope {
@@ -12,6 +13,9 @@ namespace jitscope {
 /// DOT for one view, or for several side by side (a traced model beside its
 /// scripted reference), each in a cluster titled with the view's title.
 /// Node ids are the views' stable ids, which SVG output keeps as element ids.
-std::string renderDot(const std::vector<GraphView>& views);
+/// With `placement` (layOutHierarchically), every box, frame and edge carries
+/// its position, for Graphviz to draw as given (GraphvizLayout::kGiven).
+std::string renderDot(const std::vector<GraphView>& views,
+                      const DrawingPlacement* placement = nullptr);
 
 }  // namespace jitscope

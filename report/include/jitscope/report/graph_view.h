@@ -128,8 +128,10 @@ struct ViewRequest {
 /// work of Graphviz's layered layout: boxes plus the virtual nodes dot adds
 /// where an edge spans several ranks (DenseNet's concatenations of every
 /// earlier layer: 495 boxes, over two minutes of dot; scripted
-/// MobileNetV3 with 869 boxes and short edges: 4 s).
-enum class FitMeasure { kBoxes, kLayoutWork };
+/// MobileNetV3 with 869 boxes and short edges: 4 s), or that work summed
+/// over the runs of the hierarchical layout (graph_hierarchy.h), where
+/// identical modules count once.
+enum class FitMeasure { kBoxes, kLayoutWork, kPartWork };
 
 /// Boxes plus, per edge that is not a loop's back edge, the ranks it skips
 /// in a longest-path layering of the view.

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "jitscope/report/graph_layout.h"
+
 namespace jitscope {
 
 enum class ImageFormat { kSvg, kPng, kPdf, kDot };
@@ -25,8 +27,18 @@ class GraphvizError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The rendered file's bytes: layout with `dot`, then the format's renderer.
-/// kDot returns `dot` unchanged (no layout).
-std::string renderGraphviz(const std::string& dot, ImageFormat format);
+enum class GraphvizLayout {
+  kDot,    ///< lay the graph out with `dot`
+  kGiven,  ///< draw it where its pos/bb attributes say (neato -n2)
+};
+
+/// The rendered file's bytes: the layout, then the format's renderer.
+/// kDot format returns `dot` unchanged (no layout).
+std::string renderGraphviz(const std::string& dot, ImageFormat format,
+                           GraphvizLayout layout = GraphvizLayout::kDot);
+
+/// Lays `dot` out with Graphviz's `dot` and reads back where it put each
+/// node, cluster and edge (edges by their `id` attribute): a DotLayoutEngine.
+DotLayout layOutDot(const std::string& dot);
 
 }  // namespace jitscope
