@@ -247,7 +247,9 @@ class Hierarchy {
     };
     const End across = down.empty() ? End{EndKind::kNode, slot_[b], 0} : entry(down.size() - 1);
     route.labelled = route.segments.size();
-    route.segments.emplace_back(common, segment(common, from, across, edge, true, true, down.empty()));
+    // Per use only where it ends at the user: into a module, every use of
+    // the value crosses at the same port, drawn once.
+    route.segments.emplace_back(common, segment(common, from, across, edge, down.empty(), true, down.empty()));
     // Into the modules around the user; the last segment is this use's own.
     for (size_t j = down.size(); j-- > 0;) {
       const int q = down[j];
