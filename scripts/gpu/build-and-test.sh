@@ -24,7 +24,9 @@ export PKG_CONFIG_SYSROOT_DIR="$deps"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" \
   -DJITSCOPE_PYTHON="$(command -v python3)" -DJITSCOPE_GRAPHVIZ_CAIRO=OFF 2>&1 | tail -5
-time cmake --build "$build" --parallel "$(nproc)" 2>&1 | tail -5 | tee "$out/build.log"
+time cmake --build "$build" --parallel "$(nproc)" > "$out/build.log" 2>&1 \
+  || { grep -B2 -A12 "FAILED\|error:" "$out/build.log" | head -80; exit 1; }
+tail -3 "$out/build.log"
 # Compat fixtures saved by another torch (carried from the Debian machine's
 # build/models/compat): the model test predicts which load here, then tries.
 if [ -f "$root/build/models/compat/manifest.json" ]; then
