@@ -12,10 +12,9 @@
 #include "jitscope/core/progress.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
 #include "jitscope/report/audit_render.h"
+#include "jitscope/session/model_session.h"
 #include "jitscope/validators/cross_check.h"
-#include "jitscope/validators/trace_audit.h"
 
 namespace jitscope::cli {
 namespace {
@@ -88,10 +87,10 @@ int runAudit(CommandContext& ctx) {
   }
 
   if (options.probe_budget_s < 0) throw UsageError("--probe-budget takes seconds, 0 or more (0: no bound)");
-  const LoadedModel model = loadModel(model_path);
+  SessionCache sessions;  // the model and its --reference, each loaded once
   ProgressLine progress(stderr, isatty(2));
   options.progress = [&progress](const std::string& text) { progress.update(text); };
-  const AuditReport report = auditModel(model, options);
+  const AuditReport& report = sessions.session(model_path).audit(options);
   progress.done();
   switch (format) {
     case OutputFormat::kText: writeOutput(renderAuditText(report, ctx.diagnostics.useColor() && isatty(1))); break;

@@ -10,10 +10,10 @@
 #include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
 #include "jitscope/inspector/model_inputs.h"
 #include "jitscope/report/bench_render.h"
 #include "jitscope/report/output_format.h"
+#include "jitscope/session/model_session.h"
 #include "jitscope/validators/benchmark.h"
 
 namespace jitscope::cli {
@@ -74,7 +74,8 @@ int runBench(CommandContext& ctx) {
   }
   options.model_path = model_path;
 
-  const LoadedModel model = loadModel(model_path);
+  ModelSession session(model_path);
+  const LoadedModel& model = session.model();  // benchmarkModel works on clones
   const InputSet inputs = specs.empty() ? readInputFile(inputs_path, *model.module)
                                         : generateInputs(specs, *model.module, "forward", seed);
   BenchReport report = benchmarkModel(*model.module, inputs.args, options);

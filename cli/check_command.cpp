@@ -12,6 +12,7 @@
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/report/check_render.h"
+#include "jitscope/session/model_session.h"
 #include "jitscope/validators/cross_check.h"
 
 namespace jitscope::cli {
@@ -94,7 +95,8 @@ int runCheck(CommandContext& ctx) {
   for (const auto& text : overrides) options.compare.tolerance.per_output.push_back(parseOverride(text));
   if (options.generated_sets == 0) throw UsageError("--sets must be at least 1");
 
-  const CheckReport report = crossCheck(options);
+  SessionCache sessions;  // a side that runs on the CPU in its saved dtype is read through its session
+  const CheckReport report = crossCheck(options, sessions.lookup());
   switch (format) {
     case OutputFormat::kJunit: writeOutput(renderCheckJunit(report)); break;
     case OutputFormat::kJson: writeOutput(renderCheckJson(report)); break;

@@ -57,22 +57,18 @@ int runCi(CommandContext& ctx) {
 
   CiConfig config = readCiConfig(config_path);
   if (!run_model.empty()) {
-    for (const auto& model : config.models) {
-      if (model.name == run_model) {
-        SessionCache sessions;
-        writeOutput(ciResultToJson(runCiModel(model, report_dir, sessions)));
-        return toInt(ExitCode::kOk);
-      }
-    }
-    throw UsageError(fmt::format("no model named '{}' in '{}'", run_model, config_path));
+    const CiModelConfig* model = config.find(run_model);
+    if (!model) throw UsageError(fmt::format("no model named '{}' in '{}'", run_model, config_path));
+    SessionCache sessions;
+    writeOutput(ciResultToJson(runCiModel(*model, report_dir, sessions)));
+    return toInt(ExitCode::kOk);
   }
   if (!only.empty()) {
     std::vector<CiModelConfig> kept;
     for (const auto& name : only) {
-      const auto it = std::find_if(config.models.begin(), config.models.end(),
-                                   [&name](const CiModelConfig& m) { return m.name == name; });
-      if (it == config.models.end()) throw UsageError(fmt::format("--only: no model named '{}' in '{}'", name, config_path));
-      kept.push_back(*it);
+      const CiModelConfig* model = config.find(name);
+      if (!model) throw UsageError(fmt::format("--only: no model named '{}' in '{}'", name, config_path));
+      kept.push_back(*model);
     }
     config.models = std::move(kept);
   }
@@ -109,16 +105,7 @@ int runCi(CommandContext& ctx) {
   if (!junit.empty()) writeFileAtomically(junit, renderCiJunit(results));
   if (!sarif.empty()) writeFileAtomically(sarif, renderCiSarif(results));
   if (!json.empty()) writeFileAtomically(json, renderCiJson(results));
-  if (!html.empty()) {
-    // The page links each model's report relative to itself, so the two can
-    // travel together as one CI artifact.
-    std::vector<CiModelResult> linked = results;
-    const fs::path from = fs::absolute(html).parent_path();
-    for (auto& r : linked) {
-      if (!r.report.empty()) r.report = fs::path(r.report).lexically_relative(from).string();
-    }
-    writeFileAtomically(html, renderCiHtml(linked, config_path));
-  }
+  if (!html.empty()) writeFileAtomically(html, renderCiHtml(reportsRelativeTo(results, html), config_path));
   return ciExitCode(results);
 }
 

@@ -6,6 +6,7 @@
 #include "jitscope/core/exit_code.h"
 #include "jitscope/report/diff_render.h"
 #include "jitscope/report/output_format.h"
+#include "jitscope/session/model_session.h"
 #include "jitscope/validators/snapshot_diff.h"
 
 namespace jitscope::cli {
@@ -23,13 +24,13 @@ int runDiff(CommandContext& ctx) {
   std::string new_path;
   FormatFlag format_flag;
   ToleranceFlags tolerance;
-  SnapshotOptions snapshot_options;
+  std::string inputs;
   DiffOptions options;
   syntax.arguments.add_options()
       ("old", po::value(&old_path)->required(), "the reference: .pt or snapshot")
       ("new", po::value(&new_path)->required(), "the new export: .pt or snapshot");
   syntax.options.add_options()
-      ("inputs,i", po::value(&snapshot_options.inputs), "torch.save'd inputs for a .pt side (use the snapshot's)")
+      ("inputs,i", po::value(&inputs), "torch.save'd inputs for a .pt side (use the snapshot's)")
       ("show-fixed", po::bool_switch(&options.removed_findings), "also list audit findings OLD had and NEW lost");
   tolerance.declare(syntax.options, "for outputs");
   format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
@@ -40,8 +41,9 @@ int runDiff(CommandContext& ctx) {
   tolerance.read();
   tolerance.applyTo(options.tolerance);
 
-  const Snapshot old_snapshot = loadOrTakeSnapshot(old_path, snapshot_options);
-  const Snapshot new_snapshot = loadOrTakeSnapshot(new_path, snapshot_options);
+  SessionCache sessions;  // OLD and NEW naming one .pt: one load, one snapshot
+  const Snapshot old_snapshot = loadOrTakeSnapshot(sessions, old_path, inputs);
+  const Snapshot new_snapshot = loadOrTakeSnapshot(sessions, new_path, inputs);
   const SnapshotDiff diff = diffSnapshots(old_snapshot, new_snapshot, options);
   writeOutput(format == OutputFormat::kJson ? renderDiffJson(diff) : renderDiffText(diff));
   return toInt(diff.same() ? ExitCode::kOk : ExitCode::kFindings);

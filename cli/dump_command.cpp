@@ -10,6 +10,7 @@
 #include "jitscope/inspector/model.h"
 #include "jitscope/report/graph_render.h"
 #include "jitscope/report/output_format.h"
+#include "jitscope/session/model_session.h"
 
 namespace jitscope::cli {
 
@@ -44,8 +45,8 @@ int runDump(CommandContext& ctx) {
                      "with --inline, --source or --format json");
   }
 
-  const LoadedModel model =
-      loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
+  ModelSession session(model_path, nullptr, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
+  const LoadedModel& model = session.model();
   if (code) {
     writeOutput(printMethodCode(*model.module, method));
     return toInt(ExitCode::kOk);

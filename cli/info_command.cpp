@@ -4,10 +4,8 @@
 #include "command_line.h"
 #include "option_groups.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
-#include "jitscope/inspector/module_info.h"
-#include "jitscope/inspector/requirements.h"
 #include "jitscope/report/info_render.h"
+#include "jitscope/session/model_session.h"
 
 namespace jitscope::cli {
 
@@ -29,9 +27,8 @@ int runInfo(CommandContext& ctx) {
   if (!vm) return toInt(ExitCode::kOk);
   const OutputFormat format = format_flag.read();
 
-  const LoadedModel model =
-      loadModel(model_path, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
-  writeOutput(renderInfo(describeModel(model), readRequirements(model.archive), format));
+  ModelSession session(model_path, nullptr, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
+  writeOutput(renderInfo(session.info(), session.requirements(), format));
   return toInt(ExitCode::kOk);
 }
 

@@ -1,7 +1,6 @@
 // jitscope: parse the global options, dispatch a subcommand, map failures
 // to the documented exit codes. Everything else lives in the libraries.
 #include <cstdio>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -9,6 +8,7 @@
 
 #include "command.h"
 #include "command_line.h"
+#include "error_wording.h"
 #include "global_options.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
@@ -70,41 +70,17 @@ int dispatch(std::vector<std::string> args, Diagnostics& diagnostics) {
 }  // namespace jitscope::cli
 
 namespace jitscope {
-
 namespace {
 
 // Runs the command and maps every failure to its exit code and one line.
 int runReportingErrors(const std::vector<std::string>& args,
                        const std::vector<std::string>& libraries, Diagnostics& diagnostics) {
-  const std::string command = args.empty() ? "" : args.front();
-  try {
+  return cli::runWordingFailures(args.empty() ? "" : args.front(), [&] {
     // In the isolated child when --isolate is on: a library whose start-up
     // code crashes is then a one-line exit 3 like a model that does.
     for (const auto& library : libraries) loadOperatorLibrary(library);
     return cli::dispatch(args, diagnostics);
-  } catch (const UsageError& e) {
-    bool known = false;
-    for (const auto& entry : cli::commands()) known = known || command == entry.name;
-    diagnostics.error(known ? fmt::format("{}; see 'jitscope {} --help'", e.what(), command)
-                            : std::string(e.what()));
-    return toInt(ExitCode::kUsage);
-  } catch (const InputError& e) {
-    diagnostics.error(e.what());
-    return toInt(ExitCode::kBadInput);
-  } catch (const std::bad_alloc&) {
-    diagnostics.error(outOfMemoryProblem());
-    return toInt(ExitCode::kBadInput);
-  } catch (const std::exception& e) {
-    // LibTorch errors are translated at the inspector boundary; anything
-    // reaching here is still about the model (exit 3), but say it plainly.
-    const std::string& input = lastInput();
-    diagnostics.error(input.empty()
-                          ? fmt::format("unexpected failure: {}", firstLine(e.what()))
-                          : fmt::format("'{}': unexpected failure: {}; if the file is damaged, re-export it, "
-                                        "otherwise report it to jitscope with the file",
-                                        input, firstLine(e.what())));
-    return toInt(ExitCode::kBadInput);
-  }
+  }, diagnostics);
 }
 
 }  // namespace

@@ -1,24 +1,22 @@
 // jitscope opt MODEL (--passes a,b,c | --preset NAME) [-o OUT.pt] [--method NAME ...]
 //              [--print-ir-after NAME ... | --print-ir-after-all | --print-ir-after-change]
 //              [--verify INPUTS.pt | --bisect INPUTS.pt [--rtol X] [--atol X]] [--format text|json]
+//
+// Option parsing; the pipeline, the output check and the save are
+// session/model_optimization.h's.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "command_line.h"
 #include "option_groups.h"
 #include "jitscope/core/errors.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
-#include "jitscope/inspector/model_inputs.h"
-#include "jitscope/passes/pipeline.h"
 #include "jitscope/passes/registry.h"
 #include "jitscope/report/output_format.h"
-#include "jitscope/report/passes_render.h"
-#include "jitscope/validators/pass_check.h"
+#include "jitscope/session/model_optimization.h"
 
 namespace jitscope::cli {
 namespace {
@@ -61,7 +59,6 @@ int runOpt(CommandContext& ctx) {
   ToleranceFlags tolerance;
   std::string verify_inputs;
   std::string bisect_inputs;
-  CompareOptions compare;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
   syntax.options.add_options()
       ("output,o", po::value(&output), "save the optimized module here")
@@ -80,62 +77,43 @@ int runOpt(CommandContext& ctx) {
   const OutputFormat format = format_flag.read();
 
   // Everything about the command line is checked before the model is read.
+  OptimizationRequest request;
   const PassChoice choice = pass_choice.read(*vm);
-  const std::string& pipeline = choice.pipeline;
-  const auto& passes = choice.passes;
+  request.pipeline = choice.pipeline;
+  request.passes = choice.passes;
   print_after = splitList(print_after);
   for (auto& name : print_after) {
-    const auto found = resolvePasses({name});
-    name = found.front()->name;
-    if (std::find(passes.begin(), passes.end(), found.front()) == passes.end()) {
+    const PassInfo* pass = resolvePasses({name}).front();
+    name = pass->name;
+    if (std::find(choice.passes.begin(), choice.passes.end(), pass) == choice.passes.end()) {
       throw UsageError(fmt::format("--print-ir-after names '{}', which the pipeline does not run", name));
     }
   }
-  const int printing = static_cast<int>(!print_after.empty()) + (*vm)["print-ir-after-all"].as<bool>() +
-                       (*vm)["print-ir-after-change"].as<bool>();
-  if (printing > 1) {
+  const bool all = (*vm)["print-ir-after-all"].as<bool>();
+  const bool changed = (*vm)["print-ir-after-change"].as<bool>();
+  if (static_cast<int>(!print_after.empty()) + all + changed > 1) {
     throw UsageError("use one of --print-ir-after, --print-ir-after-all and --print-ir-after-change");
   }
-
-  if (!verify_inputs.empty() && !bisect_inputs.empty()) {
-    throw UsageError("use one of --verify and --bisect");
-  }
+  if (!verify_inputs.empty() && !bisect_inputs.empty()) throw UsageError("use one of --verify and --bisect");
   tolerance.read();
-  tolerance.applyTo(compare.tolerance);
+  tolerance.applyTo(request.compare.tolerance);
   if (tolerance.given() && verify_inputs.empty() && bisect_inputs.empty()) {
     throw UsageError("--rtol and --atol apply to --verify or --bisect");
   }
-
-  PipelineOptions options;
-  options.methods = methods;
-  options.model_path = model_path;
-  if (printing == 1) {
-    const IrPrintWhen when = !print_after.empty()                      ? IrPrintWhen::kNamed
-                             : (*vm)["print-ir-after-all"].as<bool>() ? IrPrintWhen::kAll
-                                                                      : IrPrintWhen::kChanged;
-    options.after_pass.push_back(printIrAfter(when, print_after, writeOutput));
+  request.options.methods = methods;
+  if (!print_after.empty() || all || changed) {
+    const IrPrintWhen when = !print_after.empty() ? IrPrintWhen::kNamed : all ? IrPrintWhen::kAll : IrPrintWhen::kChanged;
+    request.options.after_pass.push_back(printIrAfter(when, print_after, writeOutput));
   }
+  request.check_inputs = verify_inputs.empty() ? bisect_inputs : verify_inputs;
+  request.check = verify_inputs.empty() ? OutputCheck::kBisect : OutputCheck::kVerify;
+  request.output = output;
 
-  LoadedModel model = loadModel(model_path);
-  OptSummary summary;
-  summary.model = model_path;
-  summary.pipeline = pipeline;
-  const std::string& check_inputs = verify_inputs.empty() ? bisect_inputs : verify_inputs;
-  if (check_inputs.empty()) {
-    summary.report = runPipeline(*model.module, passes, options);
-  } else {
-    const InputSet inputs = readInputFile(check_inputs, *model.module);
-    summary.check_mode = verify_inputs.empty() ? OutputCheck::kBisect : OutputCheck::kVerify;
-    summary.checked =
-        runCheckedPipeline(*model.module, passes, options, inputs, compare, *summary.check_mode);
-    summary.report = summary.checked.report;
-  }
+  ModelSession session(model_path);
+  const OptSummary summary = optimizeModel(session, request);
   const bool outputs_differ = summary.check_mode && !summary.checked.ok();
   if (outputs_differ && !output.empty()) {
     ctx.diagnostics.error(fmt::format("outputs differ beyond the tolerance; '{}' not written", output));
-  } else if (!output.empty()) {
-    saveModel(*model.module, output);
-    summary.output = output;
   }
   writeOutput(format == OutputFormat::kJson ? renderOptJson(summary) : renderOptText(summary));
   return toInt(outputs_differ ? ExitCode::kFindings : ExitCode::kOk);

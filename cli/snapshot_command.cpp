@@ -4,8 +4,7 @@
 #include "command_line.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/exit_code.h"
-#include "jitscope/inspector/model.h"
-#include "jitscope/validators/snapshot.h"
+#include "jitscope/session/model_session.h"
 
 namespace jitscope::cli {
 
@@ -31,10 +30,9 @@ int runSnapshot(CommandContext& ctx) {
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
-  options.audit = !(*vm)["no-audit"].as<bool>();
-
-  const LoadedModel model = loadModel(model_path);
-  const std::string json = snapshotToJson(takeSnapshot(model, model_path, options));
+  ModelSession session(model_path);
+  const std::string json =
+      snapshotToJson(session.snapshot(options.inputs, !(*vm)["no-audit"].as<bool>(), options.max_values));
   if (output.empty()) {
     writeOutput(json);
   } else {

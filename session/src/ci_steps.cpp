@@ -246,6 +246,14 @@ std::string reportPageName(const std::string& name) {
   return out.empty() || out[0] == '.' ? "model" + out : out;
 }
 
+std::vector<CiModelResult> reportsRelativeTo(std::vector<CiModelResult> results, const std::string& page) {
+  const fs::path from = fs::absolute(page).parent_path();
+  for (auto& r : results) {
+    if (!r.report.empty()) r.report = fs::path(r.report).lexically_relative(from).string();
+  }
+  return results;
+}
+
 CiModelResult runCiModel(const CiModelConfig& config, const std::string& report_dir, SessionCache& cache) {
   const auto started = std::chrono::steady_clock::now();
   CiModelResult result;

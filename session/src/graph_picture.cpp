@@ -15,6 +15,7 @@
 #include "jitscope/report/graph_dot.h"
 #include "jitscope/report/graph_explorer.h"
 #include "jitscope/report/graph_hierarchy.h"
+#include "jitscope/session/model_session.h"
 
 namespace jitscope {
 namespace {
@@ -37,11 +38,11 @@ struct Drawable {
 };
 
 // Drawing needs only the code, unless a run on example inputs is to record
-// the shapes: the model is read without its tensor data then, so a plain
-// loadModel rather than a ModelSession (which loads the weights).
+// the shapes: the model is read without its tensor data otherwise.
 Drawable readModel(const std::string& path, const GraphRequest& request, Diagnostics& diagnostics) {
   const bool run = !request.inputs_file.empty() || !request.shapes.empty();
-  const LoadedModel model = loadModel(path, run ? TensorData::kLoad : TensorData::kSkip);
+  ModelSession session(path, nullptr, run ? TensorData::kLoad : TensorData::kSkip);
+  const LoadedModel& model = session.model();
   const auto graph = methodGraph(*model.module, request.method, GraphForm::kInlined);
   if (run) {
     std::vector<ShapeSpec> specs;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 
 namespace jitscope {
 namespace {
@@ -44,14 +45,21 @@ SessionCounters& SessionCounters::operator+=(const SessionCounters& other) {
   return *this;
 }
 
-ModelSession::ModelSession(std::string path, SessionCache* cache) : path_(std::move(path)), cache_(cache) {}
+ModelSession::ModelSession(std::string path, SessionCache* cache, TensorData tensors)
+    : path_(std::move(path)), cache_(cache), tensors_(tensors) {}
+
+void ModelSession::requireTensors(const char* analysis) const {
+  if (tensors_ == TensorData::kSkip) {
+    throw std::logic_error(fmt::format("{} of '{}' asked of a session that skipped the tensor data", analysis, path_));
+  }
+}
 
 const LoadedModel& ModelSession::model() { return modelToChange(); }
 
 LoadedModel& ModelSession::modelToChange() {
   if (!model_) {
     ++counters_.loads;
-    model_ = loadModel(path_);
+    model_ = loadModel(path_, tensors_);
   }
   return *model_;
 }
@@ -75,6 +83,7 @@ const ModelRequirements& ModelSession::requirements() {
 const AuditReport& ModelSession::audit(const AuditOptions& options) {
   const std::string key = auditKey(options);
   if (auto it = audits_.find(key); it != audits_.end()) return it->second;
+  requireTensors("an audit");
   AuditContext context;
   context.provenance = provenance();
   const LoadedModel& loaded = model();
@@ -87,12 +96,14 @@ const AuditReport& ModelSession::audit(const AuditOptions& options) {
   return audits_.emplace(key, auditModel(loaded, options, context)).first->second;
 }
 
-const Snapshot& ModelSession::snapshot(const std::string& inputs, bool findings) {
-  const std::string key = fmt::format("{}\x1f{}", inputs, findings);
+const Snapshot& ModelSession::snapshot(const std::string& inputs, bool findings, int64_t max_values) {
+  const std::string key = fmt::format("{}\x1f{}\x1f{}", inputs, findings, max_values);
   if (auto it = snapshots_.find(key); it != snapshots_.end()) return it->second;
+  requireTensors("a snapshot");
   SnapshotOptions options;
   options.inputs = inputs;
   options.audit = findings;
+  options.max_values = max_values;
   if (findings) options.findings = audit(AuditOptions{}).findings;
   const ModuleInfo& described = info();
   ++counters_.snapshots;

@@ -12,10 +12,12 @@
 #include <fstream>
 
 #include "fixtures.h"
+#include "../lib/test_passes.h"
 #include "jitscope/core/paths.h"
 #include "jitscope/core/work_counters.h"
 #include "jitscope/passes/registry.h"
 #include "jitscope/session/ci_steps.h"
+#include "jitscope/session/model_optimization.h"
 #include "jitscope/session/report_page.h"
 
 namespace jitscope {
@@ -78,6 +80,60 @@ TEST(ModelSession, LoadsLazilyAndCachesEachAnalysis) {
   EXPECT_EQ(work.describes(), 1u);
   EXPECT_EQ(work.audits(), 2u);
   EXPECT_EQ(work.snapshots(), 1u);
+}
+
+// `info --static` and `dump --static` read through a session that skips the
+// tensor data: the description is there, nothing that runs the model is.
+TEST(ModelSession, SkippingTensorDataDescribesButRefusesToRun) {
+  const WorkDelta work;
+  ModelSession session(fixture("my_cell.traced.pt"), nullptr, TensorData::kSkip);
+  EXPECT_EQ(session.info().provenance.verdict(), Provenance::kTraced);
+  EXPECT_FALSE(session.requirements().calls.empty());
+  EXPECT_THROW(session.audit(AuditOptions{}), std::logic_error);
+  EXPECT_THROW(session.snapshot("", /*findings=*/false), std::logic_error);
+  EXPECT_EQ(session.counters().loads, 1u);
+  EXPECT_EQ(session.counters().audits, 0u);
+  EXPECT_EQ(work.loads(), 1u);
+  EXPECT_EQ(work.audits(), 0u);
+}
+
+// `opt --verify -o OUT`: the pipeline on the session's module, the outputs
+// checked, the result saved only when they agree.
+TEST(ModelSession, OptimizationSavesOnlyWhenTheOutputsAgree) {
+  const fs::path dir = freshDir("opt");
+  OptimizationRequest request;
+  const PagePipeline pipeline = inference();
+  request.pipeline = pipeline.name;
+  request.passes = pipeline.passes;
+  request.check_inputs = fixture("inputs/my_cell.pt");
+  request.output = (dir / "ok.pt").string();
+  const WorkDelta work;
+  ModelSession session(fixture("my_cell.traced.pt"));
+  const OptSummary summary = optimizeModel(session, request);
+  EXPECT_EQ(summary.check_mode, OutputCheck::kVerify);
+  EXPECT_TRUE(summary.checked.ok());
+  EXPECT_FALSE(summary.report.passes.empty());
+  EXPECT_EQ(summary.output, request.output);
+  EXPECT_TRUE(fs::exists(request.output));
+  EXPECT_EQ(work.loads(), 1u);
+
+  // The written file loads again.
+  ModelSession again(request.output);
+  EXPECT_EQ(again.provenance(), Provenance::kTraced);
+
+  // A pass that moves the outputs: nothing written.
+  testing::registerTestPasses();
+  OptimizationRequest shifting;
+  shifting.pipeline = "passes test_shift_output";
+  shifting.passes = resolvePasses({"test_shift_output"});
+  shifting.check_inputs = fixture("ci/inputs/gate.pt");
+  shifting.output = (dir / "shifted.pt").string();
+  ModelSession gate(fixture("ci/gate.scripted.pt"));
+  const OptSummary shifted = optimizeModel(gate, shifting);
+  EXPECT_FALSE(shifted.checked.ok());
+  EXPECT_TRUE(shifted.output.empty());
+  EXPECT_FALSE(fs::exists(shifting.output));
+  removeTree(dir.string());
 }
 
 TEST(SessionCache, OneSessionPerFile) {

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -292,20 +291,6 @@ Snapshot takeSnapshot(const LoadedModel& model, const std::string& path, const S
     recordOutput(result, "output", options.max_values, snapshot.outputs);
   }
   return snapshot;
-}
-
-Snapshot loadOrTakeSnapshot(const std::string& path, const SnapshotOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return takeSnapshot(loadModel(path), path, options);  // loadModel words the error
-  char first = 0;
-  while (in.get(first) && std::isspace(static_cast<unsigned char>(first))) {
-  }
-  if (first == '{') {
-    in.seekg(0);
-    return snapshotFromJson(std::string(std::istreambuf_iterator<char>(in), {}), path);
-  }
-  in.close();
-  return takeSnapshot(loadModel(path), path, options);
 }
 
 }  // namespace jitscope

@@ -71,6 +71,14 @@ struct CiConfig {
   std::string file;
   unsigned jobs = 0;  ///< 0: one per core
   std::vector<CiModelConfig> models;
+
+  /// The model named `name`; nullptr when there is none.
+  const CiModelConfig* find(const std::string& name) const {
+    for (const auto& model : models) {
+      if (model.name == name) return &model;
+    }
+    return nullptr;
+  }
 };
 
 }  // namespace jitscope

@@ -27,4 +27,9 @@ std::vector<CiModelResult> runCiModels(const CiConfig& config, unsigned jobs, co
 /// The report page's file name of a model: "gate/v2" -> "gate_v2".
 std::string reportPageName(const std::string& model_name);
 
+/// `results` with each report page's path made relative to the folder of
+/// `page` (the summary page, `ci --html`), so the two travel together as one
+/// CI artifact.
+std::vector<CiModelResult> reportsRelativeTo(std::vector<CiModelResult> results, const std::string& page);
+
 }  // namespace jitscope

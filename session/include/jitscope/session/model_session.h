@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,14 +48,17 @@ class ModelSession {
  public:
   /// Nothing is read until an analysis is asked for. `cache`: where the
   /// audit's reference comes from (nullptr: auditModel loads it itself).
-  explicit ModelSession(std::string path, SessionCache* cache = nullptr);
+  /// `tensors`: TensorData::kSkip reads the code and structure only (`info
+  /// --static`, `dump --static`, a drawing): analyses that run the model
+  /// (audit, snapshot, pass statistics) must not be asked of such a session.
+  explicit ModelSession(std::string path, SessionCache* cache = nullptr, TensorData tensors = TensorData::kLoad);
   ModelSession(const ModelSession&) = delete;
   ModelSession& operator=(const ModelSession&) = delete;
 
   const std::string& path() const { return path_; }
 
-  /// The model, loaded with TensorData::kLoad on first use (InputError,
-  /// exit 3, for a file that does not load).
+  /// The model, loaded on first use with the session's TensorData
+  /// (InputError, exit 3, for a file that does not load).
   const LoadedModel& model();
   /// The same model, for work that changes the module (the report page's
   /// pass pipeline freezes it): the analyses cached before stay as they
@@ -75,9 +79,11 @@ class ModelSession {
   /// same cache.
   const AuditReport& audit(const AuditOptions& options);
 
-  /// takeSnapshot on `inputs` ("" for none). With `findings`, they are the
-  /// default audit's (audit(AuditOptions{})), as `jitscope snapshot` records.
-  const Snapshot& snapshot(const std::string& inputs, bool findings);
+  /// takeSnapshot on `inputs` ("" for none), keeping output values up to
+  /// `max_values` elements. With `findings`, they are the default audit's
+  /// (audit(AuditOptions{})), as `jitscope snapshot` records.
+  const Snapshot& snapshot(const std::string& inputs, bool findings,
+                           int64_t max_values = SnapshotOptions{}.max_values);
 
   /// The inlined forward as the drawing reads it (buildGraphModel); throws
   /// UsageError when the model has no forward.
@@ -86,8 +92,12 @@ class ModelSession {
   const SessionCounters& counters() const { return counters_; }
 
  private:
+  /// Throws std::logic_error when the session skipped the tensor data.
+  void requireTensors(const char* analysis) const;
+
   std::string path_;
   SessionCache* cache_;
+  TensorData tensors_;
   SessionCounters counters_;
   std::optional<LoadedModel> model_;
   std::optional<ModuleInfo> info_;
@@ -116,7 +126,8 @@ class SessionCache {
 };
 
 /// `path` as a committed snapshot (JSON, read as is) or a .pt whose snapshot
-/// is taken in its session of `cache`; as validators' loadOrTakeSnapshot.
+/// is taken in its session of `cache`: told apart by content, not by
+/// extension (`diff`, ci's diff step, report's --snapshot).
 Snapshot loadOrTakeSnapshot(SessionCache& cache, const std::string& path, const std::string& inputs,
                             bool findings = true);
 

@@ -114,8 +114,4 @@ Snapshot snapshotFromJson(const std::string& text, const std::string& path);
 /// The canonical text the fingerprint hashes (for tests and --verbose use).
 std::string canonicalGraphText(const LoadedModel& model, const std::string& method);
 
-/// Loads `path`: a snapshot (JSON) as is, or a .pt, whose snapshot is taken
-/// with `options`. Tells the two apart by content, not by extension.
-Snapshot loadOrTakeSnapshot(const std::string& path, const SnapshotOptions& options);
-
 }  // namespace jitscope
