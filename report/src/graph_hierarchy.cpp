@@ -369,12 +369,31 @@ std::string widest(const Group& group, Text text) {
   return best;
 }
 
-std::string portRow(char side, size_t count, int width) {
+// A row of port cells along the placeholder's top or bottom, each under
+// (or over) where the child's layout put that port's point, so the piece
+// joining the parent's curve to the child's is short and nearly straight.
+std::string portRow(char side, size_t count, int width, const Group& child) {
   if (count == 0) return "";
-  const int cell = std::max(1, width / static_cast<int>(count));
-  std::string cells;
+  const char* prefix = side == 'i' ? "pi" : "po";
+  std::vector<std::pair<double, size_t>> order;  // x within the frame, port
   for (size_t k = 0; k < count; ++k) {
-    cells += fmt::format("<TD PORT=\"{}{}\" WIDTH=\"{}\" HEIGHT=\"1\" FIXEDSIZE=\"TRUE\"></TD>", side, k, cell);
+    const auto it = child.layout.nodes.find(fmt::format("{}{}", prefix, k));
+    const double x = it == child.layout.nodes.end()
+                         ? (k + 0.5) * width / count
+                         : it->second.center.x - child.layout.box.x0 + kMargin;
+    order.emplace_back(x, k);
+  }
+  std::sort(order.begin(), order.end());
+  std::string cells;
+  int left = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const int right = i + 1 == order.size()
+                          ? width
+                          : static_cast<int>(std::lround((order[i].first + order[i + 1].first) / 2));
+    const int cell = std::max(1, std::min(right, width) - left);
+    cells += fmt::format("<TD PORT=\"{}{}\" WIDTH=\"{}\" HEIGHT=\"1\" FIXEDSIZE=\"TRUE\"></TD>", side,
+                         order[i].second, cell);
+    left += cell;
   }
   return "<TR><TD><TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>" + cells +
          "</TR></TABLE></TD></TR>";
@@ -446,8 +465,8 @@ class PartWriter {
         "{:{}}\"c{}\" [shape=plaintext, margin=0, width=0, height=0, label=<<TABLE BORDER=\"0\" "
         "CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">{}<TR><TD WIDTH=\"{}\" HEIGHT=\"{}\" "
         "FIXEDSIZE=\"TRUE\"></TD></TR>{}</TABLE>>];\n",
-        "", indent, child.slot_in_parent, portRow('i', child.inputs.size(), width), width,
-        std::max<int>(1, height - static_cast<int>(rows)), portRow('o', child.outputs.size(), width));
+        "", indent, child.slot_in_parent, portRow('i', child.inputs.size(), width, inner), width,
+        std::max<int>(1, height - static_cast<int>(rows)), portRow('o', child.outputs.size(), width, inner));
   }
 
   void ports(size_t count, const char* prefix, const char* rank) {
