@@ -24,9 +24,10 @@ namespace {
 // per distinct module. The default drawing collapses submodules until the
 // work of those runs (boxes, ports and the virtual nodes of long edges,
 // identical modules counted once: FitMeasure::kPartWork) is at most this,
-// which lays out in a few seconds on the project's 2-core machine
-// (docs/commands/graph.md, "Big models").
-constexpr size_t kDefaultPartWork = 5000;
+// which lays out in a few seconds on the project's 2-core machine; 5000
+// let traced DenseNet-121's dense blocks (every layer feeding every later
+// one) through at 20 s (docs/commands/graph.md, "Big models").
+constexpr size_t kDefaultPartWork = 3000;
 // Above this, an explicit --full is warned to take tens of seconds.
 constexpr size_t kSlowPartWork = 8000;
 
