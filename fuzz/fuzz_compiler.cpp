@@ -8,7 +8,9 @@
 // unicode, very long identifiers, backslash continuations), so every input
 // reaches the compiler instead of dying in the zip reader. Every input must
 // load or end in a one-line InputError; a signal, a sanitizer report or
-// another exception is a bug. Built and run by scripts/fuzz.sh (fuzz_compiler).
+// another exception is a bug. Built and run by scripts/fuzz.sh (fuzz_compiler;
+// clang's libFuzzer) and scripts/gpu/fuzz-sanitized.sh (gcc, with
+// fuzz/standalone_main.cpp).
 //
 // JITSCOPE_FUZZ_SAVE=PATH keeps the archive of the last input (replay it
 // with `jitscope info PATH`); JITSCOPE_FUZZ_DUMP prints the code and error.
@@ -17,7 +19,11 @@
 // build/models/my_cell.scripted.pt (the fixture MyCell, scripted).
 #include <caffe2/serialize/inline_container.h>
 
+#if __has_include(<fuzzer/FuzzedDataProvider.h>)
 #include <fuzzer/FuzzedDataProvider.h>
+#else
+#include "FuzzedDataProvider.h"  // gcc, without libFuzzer: the stand-in (fuzz/standalone_main.cpp)
+#endif
 #include <unistd.h>
 
 #include <cstdint>

@@ -109,6 +109,14 @@ TEST(PickleScan, RefusesMalformedPickles) {
   // Found by fuzz/fuzz_torch_unpickler.cpp: LibTorch sizes its memo table by
   // the index (here 0x72727272 entries, 30 GB); refused before it can.
   EXPECT_NE(rejection(pickle("Nrrrrr0")).find("memo entry 1920103026"), std::string::npos);
+  // Found by scripts/gpu/fuzz-sanitized.sh (fuzz_torch_unpickler under
+  // AddressSanitizer): LibTorch 1.13's Unpickler pops without checking its
+  // stack. BUILD on an empty stack is a SEGV there, BUILDs after an EMPTY_TUPLE
+  // free memory it never allocated, BINPERSIDs on an empty stack a SEGV.
+  EXPECT_NE(rejection(std::string("\x80\x02" "b0\x19\xf8\x39.", 8)).find("stack underflow at byte 2"),
+            std::string::npos);
+  EXPECT_NE(rejection("\x80\x02)bb\x89vbbbbbbbbbb.").find("stack underflow at byte 3"), std::string::npos);
+  EXPECT_NE(rejection("\x80\x02" + std::string(30, 'Q') + ".").find("stack underflow at byte 2"), std::string::npos);
   EXPECT_NE(rejection(pickle("(" + str("storage") + "tQ")).find("persistent id"), std::string::npos);
   EXPECT_NE(rejection(pickle(storage("FloatStorage", "0", 4) + storage("FloatStorage", "0", 8)))
                 .find("declared twice"),
