@@ -1,5 +1,6 @@
 #include "jitscope/inspector/code_depth.h"
 
+#include <cstdint>
 #include <vector>
 
 #include <fmt/format.h>
@@ -38,6 +39,8 @@ bool isChainWord(std::string_view word) {
 // before). A statement counts its chain across backslash-continued lines.
 // Every one of these crashed `jitscope info` with SIGSEGV at 200,000 (10,000
 // block levels) before it was bounded here (issue 18, docs/security.md).
+// Two more bounds are for time, not stack: `%` chains (exponential) and the
+// items of one bracket (quadratic; kMaxBracketItems).
 std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_nesting, size_t max_chain) {
   size_t depth = 0;
   size_t chain = 0;  // operators, keywords and postfix links in the current logical line
@@ -48,6 +51,11 @@ std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_
   char last = '\n';  // the last significant character ('w' a word, '"' a string)
   // Block structure: the indentation of each open block, and the `elif`s
   // seen so far at each of those levels.
+  // Commas at each open bracket's own level (the items it holds, less one),
+  // and the record's sum of squared item counts (kMaxBracketItems).
+  std::vector<size_t> commas;
+  uint64_t bracket_cost = 0;
+  const uint64_t max_bracket_cost = uint64_t{kMaxBracketItems} * kMaxBracketItems;
   std::vector<size_t> indents = {0};
   std::vector<size_t> elifs = {0};
   auto chainError = [&] {
@@ -121,10 +129,24 @@ std::optional<std::string> findExcessiveDepth(std::string_view code, size_t max_
       }
       // A call or subscript of what a bracket closed: one more postfix link.
       if ((last == ')' || last == ']' || last == '}') && ++chain > max_chain) return chainError();
+      commas.push_back(0);
       last = c;
       ++i;
     } else if (c == ')' || c == ']' || c == '}') {
       if (depth > 0) --depth;
+      if (!commas.empty()) commas.pop_back();
+      last = c;
+      ++i;
+    } else if (c == ',') {
+      if (!commas.empty()) {
+        // From k + 1 items to k + 2: the square grows by 2k + 3.
+        bracket_cost += 2 * uint64_t{commas.back()++} + 3;
+        if (bracket_cost > max_bracket_cost) {
+          return fmt::format("brackets hold too many items by line {} (LibTorch's compiler takes time quadratic "
+                             "in the items of one bracket; this record's would cost more than one bracket of {})",
+                             line, kMaxBracketItems);
+        }
+      }
       last = c;
       ++i;
     } else if (isOperatorChar(c)) {

@@ -78,6 +78,11 @@ void forEachCodeRecord(const ArchiveInfo& archive, const std::function<void(cons
     // records) recurses on bracket nesting and operator chains and would
     // crash on a record deep enough: bound it before anything parses it.
     if (const auto why = findExcessiveDepth(bytes)) {
+      if (why->find("quadratic") != std::string::npos) {  // a literal table PythonPrint can write: say what helps
+        throw InputError(archive.path, fmt::format("record '{}': {}; keep a table that large in a tensor attribute "
+                                                   "or buffer instead of the code, and re-export the model",
+                                                   entry, *why));
+      }
       const bool exponential = why->find("exponential") != std::string::npos;
       throw InputError(archive.path, fmt::format("record '{}': {}; {}, so the file was crafted or generated badly; "
                                                  "re-export the model",

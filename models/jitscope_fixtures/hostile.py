@@ -329,6 +329,9 @@ def build(out: OutDir) -> GroupResult:
     # Not a recursion but exponential time: 1.13's compiler emits the left
     # operand of `%` twice (fuzz_compiler: 32 `%` took 2 minutes and 6 GiB).
     recursions["code_modulo_chain"] = (b"    return x" + b" % x" * 40 + b"\n", "a chain of `%`")
+    # Nor this: quadratic time (1.13 drops a node's inputs one at a time);
+    # fuzz_compiler's hour found two 132,000-item lists taking 8 s.
+    recursions["code_wide_list"] = (b"    return [x" + b", x" * deep + b"]\n", "a list literal of as many items")
     for name, (body, what) in recursions.items():
         add(f"{name}.pt", _zip(_edit(records, code_record, lambda d, b=body: forward + b)),
             f"the model's code holds {what}" + ("" if name == "code_modulo_chain" else f", {deep} long"))

@@ -94,6 +94,32 @@ TEST(CodeDepth, ModuloChainsAreBoundedFarLower) {
             std::nullopt);
 }
 
+TEST(CodeDepth, BracketItemsAreBoundedByTheirSquares) {
+  // fuzz_compiler: two lists of 132,000 items in 1 MB took 8 s to load, and
+  // the time grows as the square of one bracket's items (Node::removeAllInputs).
+  const auto list = findExcessiveDepth("def f(x):\n  if [10" + repeat(", 10", 132000) + "]:\n    pass\n");
+  ASSERT_TRUE(list);
+  EXPECT_NE(list->find("brackets hold too many items by line 2"), std::string::npos) << *list;
+  EXPECT_TRUE(findExcessiveDepth("  y = torch.add(x" + repeat(", x", 100000) + ")\n"));
+  EXPECT_TRUE(findExcessiveDepth("  y = {1: 2" + repeat(", 1: 2", 100000) + "}\n"));
+  // The record's total counts: ten lists of 40,000 cost more than one of
+  // 100,000; twenty of 20,000 (a scripted lookup table is printed inline) do not.
+  auto lists = [](size_t count, size_t items) {
+    std::string code;
+    for (size_t i = 0; i < count; ++i) code += "  y = [1" + repeat(", 1", items - 1) + "]\n";
+    return code;
+  };
+  const auto ten = findExcessiveDepth(lists(10, 40000));
+  ASSERT_TRUE(ten);
+  EXPECT_NE(ten->find("by line 7"), std::string::npos) << *ten;
+  EXPECT_EQ(findExcessiveDepth(lists(20, 20000)), std::nullopt);
+  EXPECT_EQ(findExcessiveDepth(lists(1, 100000)), std::nullopt);
+  // Nested brackets count apart; commas in strings do not count.
+  const std::string wide = "[" + repeat("1, ", 69999) + "1]";
+  EXPECT_EQ(findExcessiveDepth("  y = (" + wide + ", " + wide + ")\n"), std::nullopt);
+  EXPECT_EQ(findExcessiveDepth("  y = [\"" + repeat(",", 200000) + "\"]\n"), std::nullopt);
+}
+
 TEST(CodeDepth, ElifCountsRestartWithEachIfAndBlocksCloseWithTheirIndent) {
   // 600 elifs in each of two ifs; blocks 600 deep, closed, then 600 again.
   std::string code = "def f(x):\n";

@@ -21,6 +21,17 @@ constexpr size_t kMaxCodeChain = 1000;
 // over 2 minutes and 6 GiB, found by fuzz_compiler). PythonPrint writes
 // `torch.remainder(a, b)`, never an infix `%`.
 constexpr size_t kMaxModuloChain = 10;
+// `[a, b, c, ...]`, a tuple or dict of as many, a call with as many
+// arguments: each is one node with one input per item, and LibTorch 1.13
+// removes a node's inputs one at a time from the front (Node::removeAllInputs,
+// when dead code elimination drops it), so the time grows as the square of
+// the count: 128,000 items 1.7 s, 256,000 items 7 s; fuzz_compiler's 1 MB
+// archive with two lists of 132,000 ran over 60 s under ASan, 8 s released.
+// PythonPrint does write a literal list inline (a scripted 20,000-entry
+// table is one line), so the bound is on the record's total: the sum over
+// its brackets of their item counts squared may not pass that of one
+// bracket of kMaxBracketItems (about a second of compile time).
+constexpr size_t kMaxBracketItems = 100000;
 
 // Why `code` is too deep for the compiler ("brackets nested 5000 deep at
 // line 3"), or nullopt when it is within the bounds. A token-level scan:
