@@ -71,7 +71,7 @@ int runGraph(CommandContext& ctx) {
       ("format,f", po::value(&format_name), "svg, png, pdf, dot or html (default: from the file name)")
       ("method,m", po::value(&request.method)->default_value("forward"), "method of the root module")
       ("collapse", po::value(&collapse), "draw submodules this deep as one box each (1 = children of the root)")
-      ("full", po::bool_switch(&request.full), "draw every box, even where Graphviz takes minutes")
+      ("full", po::bool_switch(&request.full), "draw every box (laid out one module at a time: seconds for BERT-base or ViT-B/16)")
       ("focus", po::value(&request.view.focus), "draw only around a node id (n42), a value (%x.1) or FILE:LINE")
       ("radius", po::value(&request.view.radius)->default_value(3), "steps along edges kept around --focus")
       ("highlight", po::value(&highlight_path), "colour the findings of `jitscope audit --format json`")

@@ -26,7 +26,7 @@ struct GraphRequest {
   bool explorer = false;  ///< the interactive page instead of an image
   ImageFormat format = ImageFormat::kSvg;
   std::optional<size_t> collapse;  ///< --collapse: drawn as asked (the explorer's first state)
-  bool full = false;               ///< every box, however long Graphviz takes
+  bool full = false;               ///< every box, with no bound on the layout work
   /// focus, radius and highlights; title, module types and id prefixes are
   /// filled per model.
   GraphViewOptions view;
