@@ -4,7 +4,8 @@
 Copies the fixture models and the hostile corpus under 2 MB (MODELS, a
 build's models/ folder) to OUT/archive, and the pickles inside them under
 1 MB to OUT/pickle; makes OUT/compiler (fuzz_compiler's bytes drive a
-grammar: it starts from nothing). Used by scripts/gpu/fuzz-sanitized.sh.
+grammar: it starts from nothing). Used by scripts/fuzz.sh and
+scripts/gpu/fuzz-sanitized.sh.
 Standard library only.
 """
 import pathlib

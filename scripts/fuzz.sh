@@ -10,6 +10,7 @@
 # and instruments only its generator; it runs in fork mode, so a crash is
 # saved and the run goes on.
 # Needs: apt-get install -y clang libclang-rt-14-dev (not part of CI).
+# Without clang (gcc only, the GPU machine): scripts/gpu/fuzz-sanitized.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${JITSCOPE_FUZZ_DIR:-$root/build-fuzz}"
@@ -22,7 +23,7 @@ cxx="${CXX_FUZZ:-clang++}"
 command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found; apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
 [ -d "$models/hostile" ] || { echo "fuzz: no $models/hostile; run scripts/build.sh first" >&2; exit 2; }
 
-mkdir -p "$out"/{seeds/archive,seeds/pickle,crashes}
+mkdir -p "$out/crashes"
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -DFMT_HEADER_ONLY=1 -I"$root/core/include" -I"$root/inspector/include")
 gate_sources=("$root/inspector/src/zip_directory.cpp" "$root/inspector/src/archive.cpp"
@@ -46,26 +47,13 @@ build() {
 }
 
 # Seeds: whole archives for the gate, their pickles for the pickle readers.
-find "$models" -maxdepth 2 -type f \( -name '*.pt' -o -name '*.onnx' \) -size -2M -exec cp -f {} "$out/seeds/archive/" \;
-python3 - "$models" "$out/seeds/pickle" <<'PY'
-import pathlib, sys, zipfile
-models, dest = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-for path in list(models.glob("*.pt")) + list(models.glob("hostile/*.pt")):
-    try:
-        archive = zipfile.ZipFile(path)
-        for info in archive.infolist():
-            if info.filename.endswith(".pkl") and info.file_size < 1 << 20:
-                name = f"{path.stem}-{info.filename.replace('/', '_')}"
-                (dest / name).write_bytes(archive.read(info))
-    except (zipfile.BadZipFile, OSError, NotImplementedError, KeyError, EOFError, ValueError):
-        pass
-PY
+"${JITSCOPE_PYTHON:-python3}" "$root/fuzz/make_seeds.py" "$models" "$out/seeds"
 
 status=0
 for target in "${targets[@]}"; do
   build "$target"
   seeds="$out/seeds/archive"; [ "$target" = fuzz_archive ] || seeds="$out/seeds/pickle"
-  [ "$target" != fuzz_compiler ] || { seeds="$out/seeds/compiler"; mkdir -p "$seeds"; }  # bytes drive a grammar
+  [ "$target" != fuzz_compiler ] || seeds="$out/seeds/compiler"  # bytes drive a grammar: no seeds
   mkdir -p "$out/corpus/$target"
   # (libFuzzer takes the last of a repeated flag: the target's own come last.)
   # LibTorch's Unpickler allocates a string's declared length before checking
