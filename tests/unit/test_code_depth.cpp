@@ -8,8 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "fixtures.h"
+
 namespace jitscope {
 namespace {
+
+using testing::repeat;
 
 TEST(CodeDepth, PrintedTorchScriptPasses) {
   const std::string code =
@@ -45,21 +49,9 @@ TEST(CodeDepth, BracketsInsideStringsAreIgnored) {
   EXPECT_EQ(findExcessiveDepth(code), std::nullopt);
 }
 
-}  // namespace
-}  // namespace jitscope
-
-namespace jitscope {
-namespace {
-
 // Each form below ended `jitscope info` with SIGSEGV (LibTorch's parser or
 // compiler out of stack) before it was bounded (issue 18); 3000 is enough
 // to cross the bound, the crash needed about 200,000 (10,000 block levels).
-std::string repeat(const std::string& s, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += s;
-  return out;
-}
-
 TEST(CodeDepth, EveryRecursionTheCompilerHasIsBounded) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"  _0 = " + repeat("-", 3000) + "x\n", "chains more than 1000"},        // unary run, no spaces

@@ -39,6 +39,29 @@ ViewRequest request(const Model& model, GraphViewOptions options = {}) {
   return {&model.graph, options};
 }
 
+// A view of the one box `node`, its id n1.
+GraphView oneBoxView(const std::string& title, ViewNode node) {
+  GraphView view;
+  view.title = title;
+  node.id = "n1";
+  view.nodes.push_back(node);
+  view.root.id = "cluster_root";
+  view.root.nodes = {0};
+  return view;
+}
+
+size_t occurrences(const std::string& page, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The explorer's data: the JSON in the element that `open` ends.
+nlohmann::json explorerData(const std::string& page, const std::string& open) {
+  const size_t start = page.find(open) + open.size();
+  return nlohmann::json::parse(page.substr(start, page.find("</script>", start) - start));
+}
+
 void forEachCluster(const ViewCluster& cluster, const std::function<void(const ViewCluster&)>& f) {
   f(cluster);
   for (const auto& child : cluster.children) forEachCluster(child, f);
@@ -247,23 +270,13 @@ TEST(GraphExplorer, TheFirstStateOpensAsDeepAsFits) {
 }
 
 TEST(GraphExplorer, ThePageIsSelfContainedAndModelTextCannotEndItsScript) {
-  GraphView view;
-  view.title = "g";
   ViewNode node;
-  node.id = "n1";
   node.title = "</script><script>alert(1)</script>";
   node.ir = "%1 : str = prim::Constant[value=\"<!-- x\"]()";
-  view.nodes.push_back(node);
-  view.root.id = "cluster_root";
-  view.root.nodes = {0};
   ExplorerOptions options;
   options.title = "<b>m.pt</b>";
-  const std::string page = renderGraphExplorer({view}, options);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
-    return n;
-  };
+  const std::string page = renderGraphExplorer({oneBoxView("g", node)}, options);
+  auto count = [&](const std::string& what) { return occurrences(page, what); };
   // The error hook, the data, and dagre with the explorer: three scripts,
   // each ended once; the model's text did not end one early.
   EXPECT_EQ(count("<script"), 3u);
@@ -277,9 +290,7 @@ TEST(GraphExplorer, ThePageIsSelfContainedAndModelTextCannotEndItsScript) {
   EXPECT_EQ(count("sourceMappingURL"), 0u);
   EXPECT_NE(page.find("window.jitscopeExplorer"), std::string::npos);
   // The data reads back as it was written.
-  const std::string open = "<script type=\"application/json\" id=\"jx-data\">";
-  const size_t start = page.find(open) + open.size();
-  const auto data = nlohmann::json::parse(page.substr(start, page.find("</script>", start) - start));
+  const auto data = explorerData(page, "<script type=\"application/json\" id=\"jx-data\">");
   EXPECT_EQ(data["views"][0]["nodes"][0]["title"], node.title);
   EXPECT_EQ(data["views"][0]["nodes"][0]["ir"], node.ir);
   EXPECT_EQ(data["title"], "<b>m.pt</b>");
@@ -289,17 +300,12 @@ TEST(GraphExplorer, ThePageIsSelfContainedAndModelTextCannotEndItsScript) {
 // its style and script once, the finding linked to its box by id; the
 // static drawing is gone. Without forward: the note, and no script to fail.
 TEST(GraphExplorer, TheReportPageCarriesOneEmbeddedExplorerWithTheFindingLinkedToItsBox) {
-  GraphView view;
-  view.title = "m.pt  forward";
-  view.graph_nodes = 1;
   ViewNode node;
-  node.id = "n1";
   node.title = "neg";
   node.location = "m.py:3";
   node.highlight = "trace-data-dependent-branch: frozen";
-  view.nodes.push_back(node);
-  view.root.id = "cluster_root";
-  view.root.nodes = {0};
+  GraphView view = oneBoxView("m.pt  forward", node);
+  view.graph_nodes = 1;
   HtmlReportInput in;
   in.model_path = "/x/m.pt";
   Finding finding(CheckId::kTraceDataDependentBranch, "frozen");
@@ -309,11 +315,7 @@ TEST(GraphExplorer, TheReportPageCarriesOneEmbeddedExplorerWithTheFindingLinkedT
   in.explorer.embedded = true;
   in.explorer.collapse_depth = 2;
   const std::string page = renderHtmlReport(in);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
-    return n;
-  };
+  auto count = [&](const std::string& what) { return occurrences(page, what); };
   EXPECT_EQ(count("<div class=\"jx jx-embedded\" id=\"jx\">"), 1u);
   EXPECT_EQ(count("id=\"jx-data\""), 1u);
   EXPECT_EQ(count("<style id=\"jx-style\">"), 1u);
@@ -326,9 +328,7 @@ TEST(GraphExplorer, TheReportPageCarriesOneEmbeddedExplorerWithTheFindingLinkedT
   EXPECT_NE(page.find("data-nodes=\"n1\""), std::string::npos);
   EXPECT_NE(page.find("submodules 2 levels deep folded"), std::string::npos);
   EXPECT_NE(page.find("Ctrl+wheel"), std::string::npos);
-  const std::string open = "id=\"jx-data\">";
-  const size_t start = page.find(open) + open.size();
-  const auto data = nlohmann::json::parse(page.substr(start, page.find("</script>", start) - start));
+  const auto data = explorerData(page, "id=\"jx-data\">");
   EXPECT_EQ(data["views"].size(), 1u);
   EXPECT_EQ(data["collapse_depth"], 2);
 

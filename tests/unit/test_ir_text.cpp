@@ -38,6 +38,13 @@ size_t lineOf(const std::string& file, const std::string& needle) {
 const std::string kClassicSource =
     std::string(JITSCOPE_SOURCE_DIR) + "/models/jitscope_fixtures/classic.py";
 
+// The inlined forward graph of fixture `name`, printed with the source
+// comments --source prints.
+std::string printedForward(const std::string& name) {
+  const LoadedModel model = loadModel(testing::fixture(name));
+  return printGraph(*methodGraph(*model.module, "forward", GraphForm::kInlined), SourceComments::kOriginal);
+}
+
 TEST(PrintGraph, MatchesPyTorchLayoutForStraightLineGraphs) {
   const auto graph = parse(R"IR(
 graph(%x : Tensor, %y : Tensor):
@@ -74,9 +81,7 @@ graph(%x : Tensor, %c : bool):
 }
 
 TEST(PrintGraph, TracedNodesPointAtTheUsersPythonLine) {
-  const LoadedModel model = loadModel(testing::fixture("my_cell.traced.pt"));
-  const auto graph = methodGraph(*model.module, "forward", GraphForm::kInlined);
-  const std::string text = printGraph(*graph, SourceComments::kOriginal);
+  const std::string text = printedForward("my_cell.traced.pt");
   const std::string cell_line = std::to_string(lineOf(kClassicSource, "torch.tanh("));
   // aten::linear runs inside torch/nn/modules/linear.py; the comment names
   // the user's frame that called it, and the submodule it belongs to.
@@ -90,9 +95,7 @@ TEST(PrintGraph, TracedNodesPointAtTheUsersPythonLine) {
 }
 
 TEST(PrintGraph, ScriptedNodesCarryLineAndColumn) {
-  const LoadedModel model = loadModel(testing::fixture("my_cell.scripted.pt"));
-  const auto graph = methodGraph(*model.module, "forward", GraphForm::kInlined);
-  const std::string text = printGraph(*graph, SourceComments::kOriginal);
+  const std::string text = printedForward("my_cell.scripted.pt");
   const std::string if_line = std::to_string(lineOf(kClassicSource, "if x.sum() > 0"));
   FileCheck()
       .check("aten::sum")

@@ -77,16 +77,31 @@ const char* kHeader =
     "import math\nimport os\nimport random\nimport time\n"
     "import numpy as np\nimport torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n";
 
+// The file for a `forward(self, x)` of a plain `class M(nn.Module)`: `body`
+// is its indented lines, the first of them at line 12.
+std::string forwardSource(const std::string& body) {
+  return std::string(kHeader) + "class M(nn.Module):\n    def forward(self, x):\n" + body;
+}
+
+Result analyzeForward(const std::string& body, const Options& options = {}) {
+  return analyzeSource(forwardSource(body), options);
+}
+
+// `check` is reported at each of `lines`.
+void expectAt(const Result& r, const std::string& check, std::initializer_list<size_t> lines) {
+  for (size_t line : lines) {
+    EXPECT_TRUE(r.has(check, line)) << check << " at line " << line << "\n" << r.describe();
+  }
+}
+
 TEST(SourceAnalysis, ReadsFStringsAndRawDocstrings) {
   // TorchScript's parser gave up on both and skipped the whole function.
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        r\"\"\"Raw docstring with \\d escapes.\"\"\"\n"
-                               "        name = f\"{x.shape[0]:>4} rows\"\n"
-                               "        if x.sum() > 0:\n"
-                               "            return x\n"
-                               "        return -x\n");
+  const auto r = analyzeForward(
+      "        r\"\"\"Raw docstring with \\d escapes.\"\"\"\n"
+      "        name = f\"{x.shape[0]:>4} rows\"\n"
+      "        if x.sum() > 0:\n"
+      "            return x\n"
+      "        return -x\n");
   EXPECT_TRUE(r.has("trace-data-dependent-branch", 14)) << r.describe();
   EXPECT_EQ(r.findings.size(), 1u) << r.describe();
 }
@@ -118,14 +133,12 @@ TEST(SourceAnalysis, ArgumentPresenceIsStatic) {
 }
 
 TEST(SourceAnalysis, TrainingBranchFollowsTheSavedMode) {
-  const std::string source = std::string(kHeader) +
-                             "class M(nn.Module):\n"
-                             "    def forward(self, x):\n"
-                             "        if self.training:\n"
-                             "            x = x * torch.rand(1).item()\n"
-                             "        if self.training and torch.rand(1).item() < 0.5:\n"
-                             "            return x\n"
-                             "        return x\n";
+  const std::string source = forwardSource(
+      "        if self.training:\n"
+      "            x = x * torch.rand(1).item()\n"
+      "        if self.training and torch.rand(1).item() < 0.5:\n"
+      "            return x\n"
+      "        return x\n");
   Options eval;
   const auto in_eval = analyzeSource(source, eval);
   EXPECT_FALSE(in_eval.lossy()) << in_eval.describe();
@@ -136,17 +149,15 @@ TEST(SourceAnalysis, TrainingBranchFollowsTheSavedMode) {
 }
 
 TEST(SourceAnalysis, ScriptingOnlyCodeIsNotRead) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if torch.jit.is_scripting():\n"
-                               "            n = int(x.sum().item())\n"
-                               "            return x[:n]\n"
-                               "        if not torch.jit.is_tracing():\n"
-                               "            print(x.max().item())\n"
-                               "        for k in (1, 2, 3):\n"
-                               "            x = x + k\n"
-                               "        return F.dropout(x, p=0.0, training=self.training)\n");
+  const auto r = analyzeForward(
+      "        if torch.jit.is_scripting():\n"
+      "            n = int(x.sum().item())\n"
+      "            return x[:n]\n"
+      "        if not torch.jit.is_tracing():\n"
+      "            print(x.max().item())\n"
+      "        for k in (1, 2, 3):\n"
+      "            x = x + k\n"
+      "        return F.dropout(x, p=0.0, training=self.training)\n");
   EXPECT_FALSE(r.lossy()) << r.describe();
 }
 
@@ -166,21 +177,17 @@ TEST(SourceAnalysis, TupleArgumentsHaveAFixedLength) {
 }
 
 TEST(SourceAnalysis, DtypeDecisionsAreFlagged) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if x.dtype == torch.float16:\n"
-                               "            x = x.float()\n"
-                               "        if x.is_floating_point():\n"
-                               "            x = x * 2\n"
-                               "        fill = torch.finfo(x.dtype).min\n"
-                               "        z = torch.zeros(3, dtype=x.dtype)\n"
-                               "        y = x.to(x.dtype)\n"
-                               "        w = torch.zeros_like(x)\n"
-                               "        return x.masked_fill(x < 0, fill) + z.sum() + y + w\n");
-  for (size_t line : {12u, 14u, 16u, 17u, 18u}) {
-    EXPECT_TRUE(r.has("trace-dtype-dependent", line)) << "line " << line << "\n" << r.describe();
-  }
+  const auto r = analyzeForward(
+      "        if x.dtype == torch.float16:\n"
+      "            x = x.float()\n"
+      "        if x.is_floating_point():\n"
+      "            x = x * 2\n"
+      "        fill = torch.finfo(x.dtype).min\n"
+      "        z = torch.zeros(3, dtype=x.dtype)\n"
+      "        y = x.to(x.dtype)\n"
+      "        w = torch.zeros_like(x)\n"
+      "        return x.masked_fill(x < 0, fill) + z.sum() + y + w\n");
+  expectAt(r, "trace-dtype-dependent", {12, 14, 16, 17, 18});
   EXPECT_FALSE(r.has("trace-dtype-dependent", 19)) << r.describe();
 }
 
@@ -196,31 +203,24 @@ TEST(SourceAnalysis, ValuesFromOutsideTorchAreBaked) {
                                "        e = npr.uniform()\n"
                                "        noise = torch.randn_like(x)\n"
                                "        return x * a * b * c * d * e + noise\n");
-  for (size_t line : {13u, 14u, 15u, 16u, 17u}) {
-    EXPECT_TRUE(r.has("trace-outside-torch", line)) << "line " << line << "\n" << r.describe();
-  }
+  expectAt(r, "trace-outside-torch", {13, 14, 15, 16, 17});
   EXPECT_FALSE(r.has("trace-random-op", 18)) << "torch.randn_like stays an op:\n" << r.describe();
 }
 
 TEST(SourceAnalysis, PythonBuiltinsOnSizes) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        h, w = x.shape[-2:]\n"
-                               "        s = min(h, w)\n"
-                               "        pad = math.ceil(h / 8) * 8 - h\n"
-                               "        table = [1.0, 2.0, 3.0]\n"
-                               "        k = table[x.argmax()]\n"
-                               "        pos = self.pos[:, : x.size(1)]\n"
-                               "        return x[..., :s] * k + pad + pos\n",
-                               [] {
-                                 Options o;
-                                 o.tensors = {"pos"};
-                                 return o;
-                               }());
-  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 13)) << r.describe();
-  EXPECT_TRUE(r.has("trace-python-number", 14)) << r.describe();
-  EXPECT_TRUE(r.has("trace-python-number", 16)) << r.describe();
+  Options o;
+  o.tensors = {"pos"};
+  const auto r = analyzeForward(
+      "        h, w = x.shape[-2:]\n"
+      "        s = min(h, w)\n"
+      "        pad = math.ceil(h / 8) * 8 - h\n"
+      "        table = [1.0, 2.0, 3.0]\n"
+      "        k = table[x.argmax()]\n"
+      "        pos = self.pos[:, : x.size(1)]\n"
+      "        return x[..., :s] * k + pad + pos\n",
+      o);
+  expectAt(r, "trace-shape-dependent-branch", {13});
+  expectAt(r, "trace-python-number", {14, 16});
   EXPECT_EQ(r.findings.size(), 3u) << r.describe();
 }
 
@@ -238,12 +238,10 @@ TEST(SourceAnalysis, HelpersReturnWhatTheyCompute) {
 }
 
 TEST(SourceAnalysis, DeviceBranchesAreFlagged) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if x.is_cuda:\n"
-                               "            return x.half()\n"
-                               "        return x\n");
+  const auto r = analyzeForward(
+      "        if x.is_cuda:\n"
+      "            return x.half()\n"
+      "        return x\n");
   EXPECT_TRUE(r.has("trace-baked-device", 12)) << r.describe();
 }
 
@@ -268,41 +266,33 @@ TEST(SourceAnalysis, RecurrentLayerOnAPackedSequenceBakesTheBatchSize) {
 }
 
 TEST(SourceAnalysis, TensorsBuiltFromSizesOrTensorsAreConstants) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        shape = torch.tensor(x.shape)\n"
-                               "        copy = torch.tensor(x)\n"
-                               "        sizes = x.new_tensor([x.size(0), x.size(1)])\n"
-                               "        last = torch.tensor(x.shape[-1])\n"
-                               "        return shape.sum() + copy + sizes.sum() + last\n");
-  EXPECT_TRUE(r.has("trace-constant-tensor", 12)) << r.describe();
-  EXPECT_TRUE(r.has("trace-constant-tensor", 13)) << r.describe();
-  EXPECT_TRUE(r.has("trace-constant-tensor", 14)) << r.describe();
+  const auto r = analyzeForward(
+      "        shape = torch.tensor(x.shape)\n"
+      "        copy = torch.tensor(x)\n"
+      "        sizes = x.new_tensor([x.size(0), x.size(1)])\n"
+      "        last = torch.tensor(x.shape[-1])\n"
+      "        return shape.sum() + copy + sizes.sum() + last\n");
+  expectAt(r, "trace-constant-tensor", {12, 13, 14});
   EXPECT_FALSE(r.has("trace-constant-tensor", 15)) << "a bare size is traced:\n" << r.describe();
 }
 
 TEST(SourceAnalysis, ABranchWithTheSameCodeOnBothSidesIsANote) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if x.sum() > 0:\n"
-                               "            y = x * 2  # positive\n"
-                               "        else:\n"
-                               "            y = x*2\n"
-                               "        return y\n");
+  const auto r = analyzeForward(
+      "        if x.sum() > 0:\n"
+      "            y = x * 2  # positive\n"
+      "        else:\n"
+      "            y = x*2\n"
+      "        return y\n");
   EXPECT_TRUE(r.has("trace-data-dependent-branch", 12)) << r.describe();
   EXPECT_FALSE(r.lossy()) << r.describe();
 }
 
 TEST(SourceAnalysis, AnInputCheckThatOnlyRaisesIsANote) {
   // torchaudio's ConvTasNet.forward: valid inputs behave as in eager.
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if x.ndim != 3 or x.shape[1] != 1:\n"
-                               "            raise ValueError(f\"Expected 3D. Found: {x.shape}\")\n"
-                               "        return x * 2\n");
+  const auto r = analyzeForward(
+      "        if x.ndim != 3 or x.shape[1] != 1:\n"
+      "            raise ValueError(f\"Expected 3D. Found: {x.shape}\")\n"
+      "        return x * 2\n");
   EXPECT_TRUE(r.has("trace-shape-dependent-branch", 12)) << r.describe();
   EXPECT_FALSE(r.lossy()) << r.describe();
 }
@@ -344,16 +334,13 @@ TEST(SourceAnalysis, DetectionPreprocessingIdiomsAreStatic) {
 
 TEST(SourceAnalysis, ARankBranchIsANote) {
   // torchaudio's `if waveform.ndim == 1: waveform = waveform.unsqueeze(0)`.
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        if x.ndim == 1:\n"
-                               "            x = x.unsqueeze(0)\n"
-                               "        if x.dim() == 3 and x.size(0) > 1:\n"
-                               "            x = x[0]\n"
-                               "        return x\n");
-  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 12)) << r.describe();
-  EXPECT_TRUE(r.has("trace-shape-dependent-branch", 14)) << r.describe();
+  const auto r = analyzeForward(
+      "        if x.ndim == 1:\n"
+      "            x = x.unsqueeze(0)\n"
+      "        if x.dim() == 3 and x.size(0) > 1:\n"
+      "            x = x[0]\n"
+      "        return x\n");
+  expectAt(r, "trace-shape-dependent-branch", {12, 14});
   for (const auto& f : r.findings) {
     EXPECT_EQ(f.severity, f.location.line == 12 ? Severity::kNote : Severity::kWarning) << r.describe();
   }
@@ -381,22 +368,17 @@ TEST(SourceAnalysis, GlobalStateAndSeedingInForward) {
 TEST(SourceAnalysis, DeepNestingIsANoteNotACrash) {
   std::string deep = "x";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + " + 1)";
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        return " + deep + "\n");
+  const auto r = analyzeForward("        return " + deep + "\n");
   ASSERT_EQ(r.findings.size(), 1u) << r.describe();
   EXPECT_EQ(r.findings[0].check, "audit-source-unavailable");
 }
 
 TEST(SourceAnalysis, UnparsableTextIsANote) {
-  const auto r = analyzeSource(std::string(kHeader) +
-                               "class M(nn.Module):\n"
-                               "    def forward(self, x):\n"
-                               "        y = x $ 2\n"
-                               "        if x.sum() > 0:\n"
-                               "            return x\n"
-                               "        return y\n");
+  const auto r = analyzeForward(
+      "        y = x $ 2\n"
+      "        if x.sum() > 0:\n"
+      "            return x\n"
+      "        return y\n");
   bool noted = false;
   for (const auto& f : r.findings) noted = noted || f.check == "audit-source-unavailable";
   EXPECT_TRUE(noted) << r.describe();

@@ -6,14 +6,12 @@
 
 #include <string>
 
+#include "fixtures.h"
+
 namespace jitscope {
 namespace {
 
-std::string repeat(const std::string& s, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += s;
-  return out;
-}
+using testing::repeat;
 
 TEST(TomlNesting, AcceptsWhatConfigsContain) {
   const std::string config = R"(# jitscope.toml
