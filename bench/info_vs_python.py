@@ -8,23 +8,14 @@ peak resident memory of each, and their ratio. Target (issue 3): jitscope at
 most 0.6x Python's wall time, with less peak memory. `info --static` reads no
 tensor data, so its cost stops growing with the weights.
 """
-import argparse
-import os
 import statistics
 import sys
 
-from timing import measure_interleaved
+from timing import against_python_args, measure_interleaved, model_line
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jitscope", required=True)
-    parser.add_argument("--python", default=sys.executable)
-    parser.add_argument("--model", required=True)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    if not os.path.exists(args.model):
-        sys.exit(f"benchmark: '{args.model}' is missing; build the bench_fixtures target")
+    args = against_python_args(__doc__, repeat=5)
 
     variants = {
         "jitscope info": [args.jitscope, "info", args.model, "--format", "json"],
@@ -41,10 +32,7 @@ def main():
                 sys.exit(f"benchmark: {' '.join(variants[name])} exited {code}: {message}")
         results[name] = [(seconds, peak) for seconds, peak, _, _ in runs]
 
-    import torch  # only for the version line
-    size_mb = os.path.getsize(args.model) / 2**20
-    print(f"model: {os.path.basename(args.model)} ({size_mb:.0f} MiB), "
-          f"{args.repeat} runs each, python torch {torch.__version__}, {os.cpu_count()} cores")
+    print(model_line(args))
     print(f"{'variant':<40} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
     summary = {}
     for name, runs in results.items():

@@ -9,14 +9,12 @@ and peak resident memory of each and their ratio. Target (issue 6): jitscope
 at most 0.8x Python's wall time. Whether each result loads again is checked
 once, outside the timed runs.
 """
-import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 
-from timing import measure_interleaved
+from timing import against_python_args, measure_interleaved, model_line
 
 PYTHON_BASELINE = """
 import sys, torch
@@ -33,14 +31,7 @@ def loads_again(python, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jitscope", required=True)
-    parser.add_argument("--python", default=sys.executable)
-    parser.add_argument("--model", required=True)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if not os.path.exists(args.model):
-        sys.exit(f"benchmark: '{args.model}' is missing; build the bench_fixtures target")
+    args = against_python_args(__doc__, repeat=3)
 
     with tempfile.TemporaryDirectory() as tmp:
         outputs = {"jitscope opt --preset inference -o": os.path.join(tmp, "jitscope.pt"),
@@ -55,10 +46,7 @@ def main():
         }
         results = measure_interleaved(variants, args.repeat)
 
-        import torch  # only for the version line
-        size_mb = os.path.getsize(args.model) / 2**20
-        print(f"model: {os.path.basename(args.model)} ({size_mb:.0f} MiB), {args.repeat} runs each, "
-              f"python torch {torch.__version__}, {os.cpu_count()} cores")
+        print(model_line(args))
         print(f"{'variant':<48} {'median s':>9} {'min s':>7} {'peak MiB':>9}  result loads again")
         summary = {}
         for name, runs in results.items():

@@ -5,12 +5,37 @@ wait for). stderr goes to a file, not a pipe: nothing reads a pipe until the
 child has exited, so a child writing more than the pipe buffer (64 KiB) of
 warnings would block forever.
 """
+import argparse
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+
+def against_python_args(doc, repeat):
+    """The options of a benchmark of jitscope against Python torch on one
+    model file (--jitscope, --python, --model, --repeat), parsed; stops the
+    benchmark when the model is missing."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--jitscope", required=True)
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    args = parser.parse_args()
+    if not os.path.exists(args.model):
+        sys.exit(f"benchmark: '{args.model}' is missing; build the bench_fixtures target")
+    return args
+
+
+def model_line(args):
+    """The first line of such a benchmark's table: the model, its size, the
+    runs, torch's version and the cores."""
+    import torch  # only for the version
+    size_mb = os.path.getsize(args.model) / 2**20
+    return (f"model: {os.path.basename(args.model)} ({size_mb:.0f} MiB), {args.repeat} runs each, "
+            f"python torch {torch.__version__}, {os.cpu_count()} cores")
 
 
 def measure(argv):
