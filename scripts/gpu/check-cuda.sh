@@ -7,13 +7,7 @@
 # $OUT/check, plus a summary table (summary.txt) for docs/commands/check.md.
 # A mismatch (exit 1) is a result here, not a failure of the script.
 set -uo pipefail
-build="${JITSCOPE_BUILD_DIR:-/tmp/jitscope-build}"
-deps=/tmp/jitscope-deps
-out="${OUT:-/tmp/jitscope-gpu-out}/check"
-mkdir -p "$out"
-export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-jitscope="$build/cli/jitscope"
-models="$build/models"
+source "$(dirname "${BASH_SOURCE[0]}")/after-build.sh" check
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
 
 run() {  # name model inputs extra-args...

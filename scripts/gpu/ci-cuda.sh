@@ -8,13 +8,7 @@
 # the config, stdout, JUnit/JSON/HTML and the pages to $OUT/ci-cuda, and
 # expected-vs-got lines to summary.txt; exits 1 when an expectation fails.
 set -uo pipefail
-build="${JITSCOPE_BUILD_DIR:-/tmp/jitscope-build}"
-deps=/tmp/jitscope-deps
-out="${OUT:-/tmp/jitscope-gpu-out}/ci-cuda"
-mkdir -p "$out"
-export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu:$deps/usr/lib/x86_64-linux-gnu/graphviz${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-jitscope="$build/cli/jitscope"
-models="$build/models"
+source "$(dirname "${BASH_SOURCE[0]}")/after-build.sh" ci-cuda
 status=0
 expect() {  # what got wanted
   if [ "$2" = "$3" ]; then echo "ok   $1: $2" >> "$out/summary.txt"
