@@ -19,16 +19,27 @@ std::string sarifLevel(const std::string& level) {
   return level == "error" || level == "warning" || level == "note" ? level : "warning";
 }
 
+// The summary line's counts: models that failed, models that could not be checked.
+struct Tally {
+  size_t failed = 0, errors = 0;
+};
+
+Tally tally(const std::vector<CiModelResult>& results) {
+  Tally t;
+  for (const auto& r : results) {
+    t.failed += r.status == CiStatus::kFail;
+    t.errors += r.status == CiStatus::kError;
+  }
+  return t;
+}
+
 }  // namespace
 
 std::string renderCiText(const std::vector<CiModelResult>& results, double seconds, unsigned jobs) {
   size_t width = 5;
   for (const auto& r : results) width = std::max(width, r.name.size());
   std::string out;
-  size_t failed = 0, errors = 0;
   for (const auto& r : results) {
-    failed += r.status == CiStatus::kFail;
-    errors += r.status == CiStatus::kError;
     if (r.status == CiStatus::kError) {
       out += fmt::format("{:<{}}  {:<6} ERROR  {}\n", r.name, width, "-", r.error);
       continue;
@@ -40,9 +51,10 @@ std::string renderCiText(const std::vector<CiModelResult>& results, double secon
       for (const auto& line : step.details) out += fmt::format("{:<{}}    {}\n", "", width, line);
     }
   }
+  const Tally counts = tally(results);
   out += fmt::format("jitscope ci: {} model{}, {} failed, {} could not be checked ({:.1f} s, {} job{})\n",
-                     results.size(), results.size() == 1 ? "" : "s", failed, errors, seconds, jobs,
-                     jobs == 1 ? "" : "s");
+                     results.size(), results.size() == 1 ? "" : "s", counts.failed, counts.errors, seconds,
+                     jobs, jobs == 1 ? "" : "s");
   return out;
 }
 
@@ -106,10 +118,7 @@ std::string renderCiJson(const std::vector<CiModelResult>& results) {
 
 std::string renderCiHtml(const std::vector<CiModelResult>& results, const std::string& config) {
   std::string rows;
-  size_t failed = 0, errors = 0;
   for (const auto& r : results) {
-    failed += r.status == CiStatus::kFail;
-    errors += r.status == CiStatus::kError;
     if (r.status == CiStatus::kError) {
       rows += fmt::format("<tr class=\"error\"><td>{}</td><td>-</td><td>error</td><td>{}</td></tr>\n",
                           xmlEscape(r.name), xmlEscape(r.error));
@@ -128,6 +137,7 @@ std::string renderCiHtml(const std::vector<CiModelResult>& results, const std::s
                           toString(step.status), name, step.name, xmlEscape(step.summary), details);
     }
   }
+  const Tally counts = tally(results);
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>jitscope ci: {0}</title>
 <style>
@@ -144,7 +154,7 @@ pre {{ background: #f6f8fa; padding: .6em; white-space: pre-wrap; overflow-wrap:
 <table><thead><tr><th>model</th><th>check</th><th>status</th><th>result</th></tr></thead><tbody>
 {4}</tbody></table></body></html>
 )",
-                     xmlEscape(config), results.size(), failed, errors, rows);
+                     xmlEscape(config), results.size(), counts.failed, counts.errors, rows);
 }
 
 }  // namespace jitscope

@@ -59,20 +59,15 @@ void walk(const IValue& actual, const IValue& expected, const std::string& path,
     out.push_back(compareTensors(actual.toTensor(), expected.toTensor(), path, options));
     return;
   }
+  // A tuple or a list: the same length, then element by element.
+  auto sequence = [&](const char* kind, c10::ArrayRef<IValue> a, c10::ArrayRef<IValue> e) {
+    if (a.size() != e.size()) return structure(fmt::format("a {} of {} where {} was expected", kind, a.size(), e.size()));
+    for (size_t i = 0; i < a.size(); ++i) walk(a[i], e[i], fmt::format("{}[{}]", path, i), options, out);
+  };
   if (actual.isTuple() && expected.isTuple()) {
-    const auto& a = actual.toTupleRef().elements();
-    const auto& e = expected.toTupleRef().elements();
-    if (a.size() != e.size()) return structure(fmt::format("a tuple of {} where {} was expected", a.size(), e.size()));
-    for (size_t i = 0; i < a.size(); ++i) walk(a[i], e[i], fmt::format("{}[{}]", path, i), options, out);
-    return;
+    return sequence("tuple", actual.toTupleRef().elements(), expected.toTupleRef().elements());
   }
-  if (actual.isList() && expected.isList()) {
-    const auto a = actual.toListRef();
-    const auto e = expected.toListRef();
-    if (a.size() != e.size()) return structure(fmt::format("a list of {} where {} was expected", a.size(), e.size()));
-    for (size_t i = 0; i < a.size(); ++i) walk(a[i], e[i], fmt::format("{}[{}]", path, i), options, out);
-    return;
-  }
+  if (actual.isList() && expected.isList()) return sequence("list", actual.toListRef(), expected.toListRef());
   if (actual.isGenericDict() && expected.isGenericDict()) {
     const auto a = actual.toGenericDict();
     const auto e = expected.toGenericDict();

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "jitscope/inspector/tensor_format.h"
@@ -14,6 +15,31 @@ namespace jitscope {
 namespace {
 
 std::string shapeText(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+
+// "Float [2, 3]": a recorded tensor's dtype and shape.
+std::string typeText(const TensorRecord& t) { return t.dtype + " " + shapeText(t.shape); }
+
+// Tensor records of the old snapshot `a` and the new `b` matched by name, in
+// name order: `both(name, old, now)` for each name in both or `gone(name)`
+// for one only in `a`, then `added(name, now)` for each only in `b`.
+template <typename Both, typename Gone, typename Added>
+void matchByName(const std::vector<TensorRecord>& a, const std::vector<TensorRecord>& b, Both both, Gone gone,
+                 Added added) {
+  const auto name = [](const TensorRecord& t) { return t.name; };
+  const auto old_records = byName(a, name);
+  const auto new_records = byName(b, name);
+  for (const auto& [key, old_record] : old_records) {
+    const auto it = new_records.find(key);
+    if (it == new_records.end()) {
+      gone(key);
+    } else {
+      both(key, *old_record, *it->second);
+    }
+  }
+  for (const auto& [key, new_record] : new_records) {
+    if (!old_records.count(key)) added(key, *new_record);
+  }
+}
 
 template <typename T, typename Key>
 std::map<std::string, const T*> byName(const std::vector<T>& items, Key key) {
@@ -118,54 +144,77 @@ void diffOps(const Snapshot& a, const Snapshot& b, SnapshotDiff& diff) {
 }
 
 void diffParameters(const Snapshot& a, const Snapshot& b, SnapshotDiff& diff) {
-  const auto name = [](const TensorRecord& t) { return t.name; };
-  const auto old_params = byName(a.parameters, name);
-  const auto new_params = byName(b.parameters, name);
-  for (const auto& [param, p] : old_params) {
-    const auto it = new_params.find(param);
-    if (it == new_params.end()) {
-      diff.changes.push_back({ChangeKind::kParameters, param, "removed", {}});
-      continue;
-    }
-    const TensorRecord& q = *it->second;
-    if (p->dtype != q.dtype || p->shape != q.shape) {
-      diff.changes.push_back({ChangeKind::kParameters, param,
-                              fmt::format("{} {} -> {} {}", p->dtype, shapeText(p->shape), q.dtype, shapeText(q.shape)), {}});
-    } else if (p->digest != q.digest) {
-      diff.changes.push_back({ChangeKind::kParameters, param, "values changed (digest differs)", {}});
+  const auto change = [&](const std::string& param, std::string what) {
+    diff.changes.push_back({ChangeKind::kParameters, param, std::move(what), {}});
+  };
+  matchByName(
+      a.parameters, b.parameters,
+      [&](const std::string& param, const TensorRecord& p, const TensorRecord& q) {
+        if (p.dtype != q.dtype || p.shape != q.shape) {
+          change(param, typeText(p) + " -> " + typeText(q));
+        } else if (p.digest != q.digest) {
+          change(param, "values changed (digest differs)");
+        }
+      },
+      [&](const std::string& param) { change(param, "removed"); },
+      [&](const std::string& param, const TensorRecord& q) { change(param, "added: " + typeText(q)); });
+}
+
+std::string locationText(const FindingRecord& f) { return f.location.empty() ? "?" : f.location; }
+
+// The findings of `from`, in order, that `against` has no match for (a check
+// at a location); repeats count: two in `from` against one leave one.
+std::vector<const FindingRecord*> unmatched(const std::vector<FindingRecord>& from,
+                                            const std::vector<FindingRecord>& against) {
+  const auto key = [](const FindingRecord& f) { return f.check + " at " + locationText(f); };
+  std::multiset<std::string> keys;
+  for (const auto& f : against) keys.insert(key(f));
+  std::vector<const FindingRecord*> out;
+  for (const auto& f : from) {
+    const auto it = keys.find(key(f));
+    if (it == keys.end()) {
+      out.push_back(&f);
+    } else {
+      keys.erase(it);
     }
   }
-  for (const auto& [param, q] : new_params) {
-    if (!old_params.count(param)) {
-      diff.changes.push_back({ChangeKind::kParameters, param, fmt::format("added: {} {}", q->dtype, shapeText(q->shape)), {}});
-    }
-  }
+  return out;
 }
 
 void diffFindings(const Snapshot& a, const Snapshot& b, const DiffOptions& options, SnapshotDiff& diff) {
-  const auto key = [](const FindingRecord& f) { return f.check + " at " + (f.location.empty() ? "?" : f.location); };
-  std::multiset<std::string> old_keys, new_keys;
-  for (const auto& f : a.findings) old_keys.insert(key(f));
-  for (const auto& f : b.findings) new_keys.insert(key(f));
-  for (const auto& f : b.findings) {
-    const auto it = old_keys.find(key(f));
-    if (it != old_keys.end()) {
-      old_keys.erase(it);
-      continue;
-    }
-    diff.changes.push_back({ChangeKind::kFindings, f.check,
-                            fmt::format("new {} at {}: {}", f.severity, f.location.empty() ? "?" : f.location, f.message), {}});
+  for (const FindingRecord* f : unmatched(b.findings, a.findings)) {
+    diff.changes.push_back({ChangeKind::kFindings, f->check,
+                            fmt::format("new {} at {}: {}", f->severity, locationText(*f), f->message), {}});
   }
   if (!options.removed_findings) return;
-  for (const auto& f : a.findings) {
-    const auto it = new_keys.find(key(f));
-    if (it != new_keys.end()) {
-      new_keys.erase(it);
-      continue;
-    }
-    diff.changes.push_back({ChangeKind::kFindings, f.check,
-                            fmt::format("gone ({} at {})", f.severity, f.location.empty() ? "?" : f.location), {}});
+  for (const FindingRecord* f : unmatched(a.findings, b.findings)) {
+    diff.changes.push_back(
+        {ChangeKind::kFindings, f->check, fmt::format("gone ({} at {})", f->severity, locationText(*f)), {}});
   }
+}
+
+// How output `path` changed from `o` to `n`; nothing when within tolerance.
+std::optional<std::string> outputChange(const std::string& path, const TensorRecord& o, const TensorRecord& n,
+                                        const DiffOptions& options) {
+  if (o.dtype != n.dtype || o.shape != n.shape) return typeText(o) + " -> " + typeText(n);
+  if (!o.has_values || !n.has_values) {
+    if (o.digest == n.digest) return std::nullopt;
+    return std::string(
+        "digest differs (values too large to keep, so no tolerance applies; "
+        "raise --max-values to compare within a tolerance)");
+  }
+  const auto dtype = parseDtypeName(o.dtype).value_or(c10::ScalarType::Double);
+  const Tolerance tolerance = options.tolerance.forOutput(path, dtype);
+  CompareOptions compare;
+  compare.tolerance.rtol = tolerance.rtol;
+  compare.tolerance.atol = tolerance.atol;
+  const auto tensorOf = [](const TensorRecord& t) {
+    return at::tensor(t.values, at::dtype(at::kDouble)).reshape(t.shape);
+  };
+  const OutputDiff d = compareTensors(tensorOf(n), tensorOf(o), path, compare);
+  if (d.ok) return std::nullopt;
+  return fmt::format("{} of {} elements beyond rtol {:g} atol {:g} (max abs diff {:.3g}; passes with atol {:.3g})",
+                     d.mismatched, d.total, tolerance.rtol, tolerance.atol, d.max_abs_diff, d.min_atol);
 }
 
 void diffOutputs(const Snapshot& a, const Snapshot& b, const DiffOptions& options, SnapshotDiff& diff) {
@@ -191,49 +240,16 @@ void diffOutputs(const Snapshot& a, const Snapshot& b, const DiffOptions& option
     diff.notes.push_back("outputs depend on the random generator (random ops or dropout in eval); both were "
                          "recorded under manual_seed(0)");
   }
-  const auto name = [](const TensorRecord& t) { return t.name; };
-  const auto old_out = byName(a.outputs, name);
-  const auto new_out = byName(b.outputs, name);
-  for (const auto& [path, o] : old_out) {
-    const auto it = new_out.find(path);
-    if (it == new_out.end()) {
-      diff.changes.push_back({ChangeKind::kOutputs, path, "no longer returned", {}});
-      continue;
-    }
-    const TensorRecord& n = *it->second;
-    if (o->dtype != n.dtype || o->shape != n.shape) {
-      diff.changes.push_back({ChangeKind::kOutputs, path,
-                              fmt::format("{} {} -> {} {}", o->dtype, shapeText(o->shape), n.dtype, shapeText(n.shape)), {}});
-      continue;
-    }
-    if (!o->has_values || !n.has_values) {
-      if (o->digest != n.digest) {
-        diff.changes.push_back({ChangeKind::kOutputs, path,
-                                "digest differs (values too large to keep, so no tolerance applies; "
-                                "raise --max-values to compare within a tolerance)", {}});
-      }
-      continue;
-    }
-    const auto dtype = parseDtypeName(o->dtype).value_or(c10::ScalarType::Double);
-    const Tolerance tolerance = options.tolerance.forOutput(path, dtype);
-    CompareOptions compare;
-    compare.tolerance.rtol = tolerance.rtol;
-    compare.tolerance.atol = tolerance.atol;
-    const auto tensorOf = [](const TensorRecord& t) {
-      return at::tensor(t.values, at::dtype(at::kDouble)).reshape(t.shape);
-    };
-    const OutputDiff d = compareTensors(tensorOf(n), tensorOf(*o), path, compare);
-    if (!d.ok) {
-      diff.changes.push_back(
-          {ChangeKind::kOutputs, path,
-           fmt::format("{} of {} elements beyond rtol {:g} atol {:g} (max abs diff {:.3g}; passes with atol {:.3g})",
-                       d.mismatched, d.total, tolerance.rtol, tolerance.atol, d.max_abs_diff, d.min_atol),
-           {}});
-    }
-  }
-  for (const auto& [path, n] : new_out) {
-    if (!old_out.count(path)) diff.changes.push_back({ChangeKind::kOutputs, path, "newly returned", {}});
-  }
+  const auto change = [&](const std::string& path, std::string what) {
+    diff.changes.push_back({ChangeKind::kOutputs, path, std::move(what), {}});
+  };
+  matchByName(
+      a.outputs, b.outputs,
+      [&](const std::string& path, const TensorRecord& o, const TensorRecord& n) {
+        if (auto what = outputChange(path, o, n, options)) change(path, std::move(*what));
+      },
+      [&](const std::string& path) { change(path, "no longer returned"); },
+      [&](const std::string& path, const TensorRecord&) { change(path, "newly returned"); });
 }
 
 }  // namespace
