@@ -34,6 +34,13 @@ def _images(*shape) -> Callable[[], Inputs]:
     return lambda: (torch.rand(*shape),)
 
 
+def _other_images(batch, size, other_size) -> List[Tuple[str, Inputs]]:
+    """Varied inputs of an image model traced on one image of `size`: a batch
+    of `batch` such images, then one image of `other_size` (height, width)."""
+    return [(f"batch {batch}", (torch.rand(batch, 3, *size),)),
+            (f"{other_size[0]}x{other_size[1]} image", (torch.rand(1, 3, *other_size),))]
+
+
 def _resnet18():
     import torchvision.models as tvm
     return tvm.resnet18(weights=None)
@@ -141,22 +148,16 @@ def _conformer_tiny():
 # name -> (model factory, example inputs, varied inputs, trace strict)
 MODELS: Dict[str, Tuple[Callable, Callable[[], Inputs], Callable[[], List[Tuple[str, Inputs]]],
                         bool]] = {
-    "resnet18": (_resnet18, _images(1, 3, 32, 32), lambda: [
-        ("batch 3", (torch.rand(3, 3, 32, 32),)),
-        ("48x40 image", (torch.rand(1, 3, 48, 40),)),
+    "resnet18": (_resnet18, _images(1, 3, 32, 32), lambda: _other_images(3, (32, 32), (48, 40)) + [
         ("values x3", (torch.randn(1, 3, 32, 32) * 3,))], True),
-    "mobilenet_v3_small": (_mobilenet_v3_small, _images(1, 3, 32, 32), lambda: [
-        ("batch 3", (torch.rand(3, 3, 32, 32),)),
-        ("48x40 image", (torch.rand(1, 3, 48, 40),))], True),
-    "densenet_small": (_small_densenet, _images(1, 3, 32, 32), lambda: [
-        ("batch 3", (torch.rand(3, 3, 32, 32),)),
-        ("48x40 image", (torch.rand(1, 3, 48, 40),))], True),
-    "googlenet_aux": (_googlenet_aux, _images(1, 3, 64, 64), lambda: [
-        ("batch 2", (torch.rand(2, 3, 64, 64),)),
-        ("96x80 image", (torch.rand(1, 3, 96, 80),))], True),
-    "resnet18_backbone": (_backbone_layers, _images(1, 3, 64, 64), lambda: [
-        ("batch 2", (torch.rand(2, 3, 64, 64),)),
-        ("96x80 image", (torch.rand(1, 3, 96, 80),))], False),
+    "mobilenet_v3_small": (_mobilenet_v3_small, _images(1, 3, 32, 32),
+                           lambda: _other_images(3, (32, 32), (48, 40)), True),
+    "densenet_small": (_small_densenet, _images(1, 3, 32, 32),
+                       lambda: _other_images(3, (32, 32), (48, 40)), True),
+    "googlenet_aux": (_googlenet_aux, _images(1, 3, 64, 64),
+                      lambda: _other_images(2, (64, 64), (96, 80)), True),
+    "resnet18_backbone": (_backbone_layers, _images(1, 3, 64, 64),
+                          lambda: _other_images(2, (64, 64), (96, 80)), False),
     "rcnn_transform": (_RcnnTransform, lambda: (torch.rand(3, 40, 50),), lambda: [
         ("portrait 60x30", (torch.rand(3, 60, 30),)),
         ("33x77 image", (torch.rand(3, 33, 77),))], True),

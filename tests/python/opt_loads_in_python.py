@@ -14,17 +14,10 @@ import tempfile
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "zoo"))
+from opt_matches import flatten  # noqa: E402  (the zoo's comparison flattens outputs alike)
+
 FIXTURES = ["resnet18", "mobilenet_v3_small", "bert_tiny"]
-
-
-def flatten(value):
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, (tuple, list)):
-        return [t for item in value for t in flatten(item)]
-    if isinstance(value, dict):
-        return [t for item in value.values() for t in flatten(item)]
-    return []
 
 
 def main():

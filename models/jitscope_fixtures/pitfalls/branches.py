@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from .spec import Pitfall
+from .spec import Pitfall, positive_example
 
 
 class SumSignGate(nn.Module):
@@ -70,26 +70,22 @@ class WidthBranch(nn.Module):
         return x.flip(1)
 
 
-def _positive():
-    return (torch.rand(3, 4),)
-
-
 PITFALLS = [
-    Pitfall("branch_sum_sign", SumSignGate, _positive,
+    Pitfall("branch_sum_sign", SumSignGate, positive_example,
             "`if x.sum() > 0` on a positive example: the trace always returns x, "
             "never -x"),
-    Pitfall("branch_elif_max", ElifMaxNormalize, _positive,
+    Pitfall("branch_elif_max", ElifMaxNormalize, positive_example,
             "`elif x.max() > 1` false for the example (values in [0, 1)): the trace never "
             "normalizes larger inputs"),
-    Pitfall("branch_ternary_mean", TernaryMean, _positive,
+    Pitfall("branch_ternary_mean", TernaryMean, positive_example,
             "`x * 2 if x.mean() > 0 else x - 1`: the trace keeps x * 2 only"),
-    Pitfall("branch_bool_any", BoolAnyNegative, _positive,
+    Pitfall("branch_bool_any", BoolAnyNegative, positive_example,
             "`if bool((x < 0).any())` false for the example: the trace never clamps"),
-    Pitfall("branch_helper_std", HelperStdNormalize, _positive,
+    Pitfall("branch_helper_std", HelperStdNormalize, positive_example,
             "`if std > 0.5` inside the helper normalize(): the trace never divides by std"),
-    Pitfall("shape_branch_batch", BatchSizeBranch, _positive,
+    Pitfall("shape_branch_batch", BatchSizeBranch, positive_example,
             "`if x.shape[0] > 2` with batch 3: the trace centres every batch, even batch 1"),
-    Pitfall("shape_branch_width", WidthBranch, _positive,
+    Pitfall("shape_branch_width", WidthBranch, positive_example,
             "`if x.size(1) == 4` with width 4: the trace doubles inputs of any width "
             "instead of flipping them"),
 ]

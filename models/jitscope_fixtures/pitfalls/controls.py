@@ -10,7 +10,7 @@ from typing import Dict
 import torch
 from torch import nn
 
-from .spec import Pitfall
+from .spec import Pitfall, positive_example
 
 
 class PlainMLP(nn.Module):
@@ -114,36 +114,32 @@ class ShapeArithmetic(nn.Module):
         return x / scale + offsets
 
 
-def _positive():
-    return (torch.rand(3, 4),)
-
-
 PITFALLS = [
-    Pitfall("ctrl_mlp", PlainMLP, _positive, "plain MLP: nothing to lose"),
-    Pitfall("ctrl_static_flag", StaticFlagResidual, _positive,
+    Pitfall("ctrl_mlp", PlainMLP, positive_example, "plain MLP: nothing to lose"),
+    Pitfall("ctrl_static_flag", StaticFlagResidual, positive_example,
             "branch on a bool attribute set in __init__: constant per module, traced "
             "correctly"),
     Pitfall("ctrl_view_flatten", ViewFlatten, lambda: (torch.rand(3, 2, 2),),
             "`x.view(x.size(0), -1)`: size(0) stays a traced value, any batch size works"),
-    Pitfall("ctrl_reshape_flatten", ReshapeFlatten, _positive,
+    Pitfall("ctrl_reshape_flatten", ReshapeFlatten, positive_example,
             "`x.reshape(x.shape[0], -1)`: shape[0] stays a traced value"),
     Pitfall("ctrl_same_branches", SameBothBranches, lambda: (torch.randn(3, 4),),
             "data-dependent `if` whose branches compute the same value: the frozen "
             "trace is still correct for every input"),
-    Pitfall("ctrl_torch_where", TorchWhereGate, _positive,
+    Pitfall("ctrl_torch_where", TorchWhereGate, positive_example,
             "the gate as torch.where: data-dependent selection kept in the graph"),
-    Pitfall("ctrl_script_if_tracing", ScriptIfTracingGate, _positive,
+    Pitfall("ctrl_script_if_tracing", ScriptIfTracingGate, positive_example,
             "the gate in a @torch.jit.script_if_tracing function: its prim::If is kept"),
-    Pitfall("ctrl_inplace_input", InplaceInputAdd, _positive,
+    Pitfall("ctrl_inplace_input", InplaceInputAdd, positive_example,
             "`x.add_(1)` on an input: recorded as aten::add_, traced correctly"),
-    Pitfall("ctrl_inplace_buffer", InplaceBufferAccumulate, _positive,
+    Pitfall("ctrl_inplace_buffer", InplaceBufferAccumulate, positive_example,
             "`self.total.add_(...)` on a buffer: recorded as aten::add_ on the attribute, "
             "so the traced file keeps accumulating like eager (its saved buffer already "
             "includes the tracing call's update)"),
-    Pitfall("ctrl_dict_output", DictOutput, _positive,
+    Pitfall("ctrl_dict_output", DictOutput, positive_example,
             "dict output with fixed keys, traced with strict=False: prim::DictConstruct",
             strict=False),
-    Pitfall("ctrl_shape_arithmetic", ShapeArithmetic, _positive,
+    Pitfall("ctrl_shape_arithmetic", ShapeArithmetic, positive_example,
             "`torch.tensor(x.shape[-1])`, `torch.arange(x.size(1))`, `* x.size(0)`: sizes "
             "flow through the graph (aten::size, prim::NumToTensor), unlike len(x) or "
             "torch.tensor([x.size(0), x.size(1)])"),

@@ -5,7 +5,7 @@ from typing import List
 import torch
 from torch import nn
 
-from .spec import Pitfall
+from .spec import Pitfall, positive_example
 
 
 class HalveWhileLarge(nn.Module):
@@ -60,10 +60,6 @@ class ZipPairs(nn.Module):
         return out
 
 
-def _positive():
-    return (torch.rand(3, 4),)
-
-
 def _with_count():
     return torch.rand(3, 4), torch.tensor(2)
 
@@ -77,12 +73,12 @@ PITFALLS = [
     Pitfall("loop_range_item", RepeatItemCount, _with_count,
             "`for _ in range(n.item())` with n = 2: the trace always runs 2 iterations",
             scriptable=False),   # TorchScript: range() needs int, item() returns a number
-    Pitfall("loop_range_size", CumulativeRows, _positive,
+    Pitfall("loop_range_size", CumulativeRows, positive_example,
             "`for i in range(x.size(0))` unrolled for batch 3: other batch sizes fail or "
             "drop rows"),
-    Pitfall("loop_len_comprehension", WeightedByIndex, _positive,
+    Pitfall("loop_len_comprehension", WeightedByIndex, positive_example,
             "list comprehension over `range(len(x))` unrolled for batch 3"),
-    Pitfall("iter_rows", RowIteration, _positive,
+    Pitfall("iter_rows", RowIteration, positive_example,
             "`for row in x` unrolled into exactly 3 rows (aten::unbind + ListUnpack)"),
     Pitfall("iter_zip_pairs", ZipPairs, lambda: (torch.rand(3, 4), torch.rand(3, 4)),
             "`for a, b in zip(x, y)` unrolled into exactly 3 pairs"),

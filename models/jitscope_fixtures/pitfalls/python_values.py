@@ -9,7 +9,7 @@ from typing import List
 import torch
 from torch import nn
 
-from .spec import Pitfall
+from .spec import Pitfall, positive_example
 
 
 class ItemNormalize(nn.Module):
@@ -60,29 +60,25 @@ class PositionOffsets(nn.Module):
         return x + positions
 
 
-def _positive():
-    return (torch.rand(3, 4),)
-
-
 PITFALLS = [
-    Pitfall("number_item", ItemNormalize, _positive,
+    Pitfall("number_item", ItemNormalize, positive_example,
             "`.item()` of the peak becomes a constant divisor"),
-    Pitfall("number_int_argmax", IntArgmaxShift, _positive,
+    Pitfall("number_int_argmax", IntArgmaxShift, positive_example,
             "`int(x.argmax())` becomes a constant index"),
-    Pitfall("number_float_mean", FloatMeanCenter, _positive,
+    Pitfall("number_float_mean", FloatMeanCenter, positive_example,
             "`float(x.mean())` becomes a constant subtrahend"),
-    Pitfall("number_tolist", TolistFirst, _positive,
+    Pitfall("number_tolist", TolistFirst, positive_example,
             "`x.tolist()[0][0]` becomes a constant subtrahend"),
-    Pitfall("number_numpy", NumpyMeanCenter, _positive,
+    Pitfall("number_numpy", NumpyMeanCenter, positive_example,
             "`.numpy().mean()` is computed outside torch and becomes a constant",
             scriptable=False),   # TorchScript has no .numpy()
-    Pitfall("number_len", LenBatchMean, _positive,
+    Pitfall("number_len", LenBatchMean, positive_example,
             "`len(x)` is a Python int under tracing (x.shape[0] would not be): the "
             "divisor stays 3"),
-    Pitfall("const_tensor_sizes", SizeTensorScale, _positive,
+    Pitfall("const_tensor_sizes", SizeTensorScale, positive_example,
             "`torch.tensor([x.size(0), x.size(1)])` is recorded as a constant tensor "
             "holding [3, 4]"),
-    Pitfall("const_tensor_positions", PositionOffsets, _positive,
+    Pitfall("const_tensor_positions", PositionOffsets, positive_example,
             "`torch.tensor([...for i in range(x.size(1))])` is recorded as the constant "
             "[0, 1, 2, 3]"),
 ]

@@ -29,6 +29,11 @@ CATEGORIES = (
 )
 
 
+def positive_example():
+    """The example most pitfalls trace with: one 3x4 tensor of values in [0, 1)."""
+    return (torch.rand(3, 4),)
+
+
 @dataclass(frozen=True)
 class Pitfall:
     name: str                                           # file stem: <name>.traced.pt
