@@ -54,13 +54,27 @@ std::string describe(const std::vector<Finding>& findings) {
   return text.empty() ? "  (none)\n" : text;
 }
 
+// The device findings of `fixture`'s audit, expected to be one, at the line
+// of devices.py marked `marker`.
+std::vector<Finding> oneFindingAt(const std::string& fixture, const std::string& marker) {
+  const auto found = deviceFindings(audit(fixture));
+  EXPECT_EQ(found.size(), 1u) << describe(found);
+  if (!found.empty()) EXPECT_EQ(found[0].location.line, markedLine(marker));
+  return found;
+}
+
+// `finding`'s message names each of `words`.
+void expectMentions(const Finding& finding, std::initializer_list<const char*> words) {
+  for (const char* word : words) {
+    EXPECT_NE(finding.message.find(word), std::string::npos) << "no '" << word << "' in " << finding.message;
+  }
+}
+
 TEST(BakedDevice, ArangeOnTheInputsDeviceIsAWarningAtItsLine) {
-  const auto found = deviceFindings(audit("devices/arange_from_input.traced.pt"));
-  ASSERT_EQ(found.size(), 1u) << describe(found);
-  EXPECT_EQ(found[0].location.line, markedLine("from-tensor"));
+  const auto found = oneFindingAt("devices/arange_from_input.traced.pt", "from-tensor");
+  ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].severity, Severity::kWarning);
-  EXPECT_NE(found[0].message.find("x.device"), std::string::npos) << found[0].message;
-  EXPECT_NE(found[0].message.find("aten::arange"), std::string::npos) << found[0].message;
+  expectMentions(found[0], {"x.device", "aten::arange"});
   bool says_consequence = false;
   for (const auto& note : found[0].notes) {
     says_consequence = says_consequence || note.find("Expected all tensors to be on the same device") != std::string::npos;
@@ -72,9 +86,8 @@ TEST(BakedDevice, ArangeOnTheInputsDeviceIsAWarningAtItsLine) {
 TEST(BakedDevice, ZerosWithNoDeviceIsReportedAsANote) {
   // Eager torch.zeros(4) uses the default device too: not a loss of tracing,
   // but still pinned for a model served elsewhere.
-  const auto found = deviceFindings(audit("devices/zeros_no_device.traced.pt"));
-  ASSERT_EQ(found.size(), 1u) << describe(found);
-  EXPECT_EQ(found[0].location.line, markedLine("absent"));
+  const auto found = oneFindingAt("devices/zeros_no_device.traced.pt", "absent");
+  ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].severity, Severity::kNote);
 }
 
@@ -102,11 +115,9 @@ TEST(BakedDevice, OnesLikeFollowsTheInputInEagerButNotInTheTrace) {
 }
 
 TEST(BakedDevice, OpsOnOneLineAreOneFindingListingThem) {
-  const auto found = deviceFindings(audit("devices/randn_to_device.traced.pt"));
-  ASSERT_EQ(found.size(), 1u) << describe(found);
-  EXPECT_EQ(found[0].location.line, markedLine("two-ops"));
-  EXPECT_NE(found[0].message.find("aten::randn"), std::string::npos) << found[0].message;
-  EXPECT_NE(found[0].message.find("aten::to"), std::string::npos) << found[0].message;
+  const auto found = oneFindingAt("devices/randn_to_device.traced.pt", "two-ops");
+  ASSERT_EQ(found.size(), 1u);
+  expectMentions(found[0], {"aten::randn", "aten::to"});
 }
 
 TEST(BakedDevice, AFactoryMovedByTypeAsIsLeftAlone) {
@@ -115,11 +126,10 @@ TEST(BakedDevice, AFactoryMovedByTypeAsIsLeftAlone) {
 }
 
 TEST(BakedDevice, ACallOverSeveralLinesIsReadToItsClosingBracket) {
-  const auto found = deviceFindings(audit("devices/multi_line_arange.traced.pt"));
-  ASSERT_EQ(found.size(), 1u) << describe(found);
-  EXPECT_EQ(found[0].location.line, markedLine("multi-line"));
+  const auto found = oneFindingAt("devices/multi_line_arange.traced.pt", "multi-line");
+  ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].severity, Severity::kWarning);
-  EXPECT_NE(found[0].message.find("x.device"), std::string::npos) << found[0].message;
+  expectMentions(found[0], {"x.device"});
 }
 
 TEST(BakedDevice, WithoutTheSourceAPinnedDeviceIsStillAFindingMarkedIrOnly) {
