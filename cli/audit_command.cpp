@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "command_line.h"
+#include "error_wording.h"
 #include "option_groups.h"
 #include "jitscope/core/progress.h"
 #include "jitscope/core/errors.h"
@@ -87,7 +88,7 @@ int runAudit(CommandContext& ctx) {
   }
 
   if (options.probe_budget_s < 0) throw UsageError("--probe-budget takes seconds, 0 or more (0: no bound)");
-  SessionCache sessions;  // the model and its --reference, each loaded once
+  SessionCache sessions(flagAdvice);  // the model and its --reference, each loaded once
   ProgressLine progress(stderr, isatty(2));
   options.progress = [&progress](const std::string& text) { progress.update(text); };
   const AuditReport& report = sessions.session(model_path).audit(options);

@@ -59,8 +59,14 @@ int runCi(CommandContext& ctx) {
   if (!run_model.empty()) {
     const CiModelConfig* model = config.find(run_model);
     if (!model) throw UsageError(fmt::format("no model named '{}' in '{}'", run_model, config_path));
-    SessionCache sessions;
-    writeOutput(ciResultToJson(runCiModel(*model, report_dir, sessions)));
+    SessionCache sessions(tomlAdvice);  // errors and advice in the TOML's keys, not in flags
+    try {
+      writeOutput(ciResultToJson(runCiModel(*model, report_dir, sessions)));
+    } catch (const SettingError& e) {
+      throw InputError(config_path, tomlWording(e));
+    } catch (const CheckRequestError& e) {
+      throw InputError(config_path, tomlWording(e.problem()));
+    }
     return toInt(ExitCode::kOk);
   }
   if (!only.empty()) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "option_groups.h"
@@ -21,27 +22,6 @@ namespace jitscope::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The check's request problems in [model.check]'s keys (the command line
-// words them in flags: checkRequestFlagWording).
-std::string checkWording(CheckRequestProblem problem) {
-  switch (problem) {
-    case CheckRequestProblem::kDeviceCount:
-      return "[model.check] 'devices' takes one device or two (expected side, actual side), e.g. [\"cpu\", \"cuda\"]";
-    case CheckRequestProblem::kExpectedAndAgainst:
-      return "[model.check] has both 'against' and 'expected', which both give the expected side; keep one";
-    case CheckRequestProblem::kExpectedOnTwoDevices:
-      return "[model.check] 'expected' compares with saved outputs; give one of 'devices', not two";
-    case CheckRequestProblem::kNothingToCompare:
-      return "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])";
-    case CheckRequestProblem::kLocalizeWithExpected:
-      return "[model.check] 'localize = true' runs both sides node by node, so it needs 'against' or two "
-             "'devices', not 'expected'";
-    case CheckRequestProblem::kNoInputs:
-      return "[model.check] needs the model's 'inputs'";
-  }
-  return "";
-}
 
 class Reader {
  public:
@@ -209,7 +189,7 @@ class Reader {
       shape.devices = model.check.devices.size();
       shape.localize = model.check.localize;
       shape.inputs = true;
-      if (const auto problem = checkRequestProblem(shape)) fail(*check, checkWording(*problem));
+      if (const auto problem = checkRequestProblem(shape)) fail(*check, tomlWording(*problem));
     }
     if (!model.audit.enabled && !model.diff.enabled && !model.ops.enabled && !model.check.enabled &&
         !model.target.enabled) {
@@ -266,6 +246,60 @@ CiConfig readCiConfig(const std::string& path) {
     }
   }
   return config;
+}
+
+namespace {
+
+// The key that gives a setting, where ci has one.
+std::optional<std::string> tomlKey(Setting setting) {
+  switch (setting) {
+    case Setting::kDevice: return "[model.check] 'devices'";
+    case Setting::kExpected: return "[model.check] 'expected'";
+    case Setting::kInputs: return "the model's 'inputs'";
+    case Setting::kSourceRoot: return "[model.audit] 'source-root'";
+    case Setting::kProbeBudget: return "[model.audit] 'probe-budget'";
+    case Setting::kProbes:
+    case Setting::kIterations:
+    case Setting::kFocus: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string tomlAdvice(Setting setting) {
+  switch (setting) {
+    case Setting::kSourceRoot: return "source-root = [\"DIR\"] in [model.audit]";
+    case Setting::kProbeBudget: return "probe-budget = SECONDS in [model.audit]";
+    default: return tomlKey(setting).value_or(std::string(settingName(setting)));
+  }
+}
+
+std::string tomlWording(const SettingError& error) {
+  const std::string name = tomlKey(error.setting()).value_or(std::string(settingName(error.setting())));
+  std::string text = error.value().empty() ? fmt::format("{} {}", name, error.problem())
+                                           : fmt::format("{} has '{}': {}", name, printable(error.value()), error.problem());
+  if (!error.allowed().empty()) text += "; " + error.allowed();
+  return text;
+}
+
+std::string tomlWording(CheckRequestProblem problem) {
+  switch (problem) {
+    case CheckRequestProblem::kDeviceCount:
+      return "[model.check] 'devices' takes one device or two (expected side, actual side), e.g. [\"cpu\", \"cuda\"]";
+    case CheckRequestProblem::kExpectedAndAgainst:
+      return "[model.check] has both 'against' and 'expected', which both give the expected side; keep one";
+    case CheckRequestProblem::kExpectedOnTwoDevices:
+      return "[model.check] 'expected' compares with saved outputs; give one of 'devices', not two";
+    case CheckRequestProblem::kNothingToCompare:
+      return "[model.check] needs 'against', 'expected' or two 'devices' (e.g. [\"cpu\", \"cuda\"])";
+    case CheckRequestProblem::kLocalizeWithExpected:
+      return "[model.check] 'localize = true' runs both sides node by node, so it needs 'against' or two "
+             "'devices', not 'expected'";
+    case CheckRequestProblem::kNoInputs:
+      return "[model.check] needs the model's 'inputs'";
+  }
+  return "";
 }
 
 }  // namespace jitscope::cli

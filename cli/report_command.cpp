@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command_line.h"
+#include "error_wording.h"
 #include "option_groups.h"
 #include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
@@ -89,7 +90,7 @@ int runReport(CommandContext& ctx) {
   if (!request.audit.reference.empty()) {
     request.audit.progress = [&progress](const std::string& text) { progress.update(text); };
   }
-  SessionCache sessions;
+  SessionCache sessions(flagAdvice);
   const HtmlReportInput in = buildReportPage(sessions, request);
   progress.done();
   writeFileAtomically(output, renderHtmlReport(in));

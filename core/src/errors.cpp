@@ -23,6 +23,47 @@ InputError::InputError(std::string path, std::string problem)
       path_(std::move(path)),
       problem_(std::move(problem)) {}
 
+std::string_view settingName(Setting setting) {
+  switch (setting) {
+    case Setting::kDevice: return "device";
+    case Setting::kExpected: return "expected outputs";
+    case Setting::kInputs: return "inputs";
+    case Setting::kSourceRoot: return "source root";
+    case Setting::kProbeBudget: return "probe budget";
+    case Setting::kProbes: return "probe count";
+    case Setting::kIterations: return "iterations";
+    case Setting::kFocus: return "focus";
+  }
+  return "setting";
+}
+
+namespace {
+
+std::string wordSetting(std::string_view name, const std::string& value, const std::string& problem,
+                        const std::string& allowed) {
+  std::string text = value.empty() ? fmt::format("{} {}", name, problem)
+                                   : fmt::format("{} '{}': {}", name, printable(value), problem);
+  if (!allowed.empty()) text += "; " + allowed;
+  return text;
+}
+
+}  // namespace
+
+SettingError::SettingError(Setting setting, std::string value, std::string problem, std::string allowed)
+    : UsageError(wordSetting(settingName(setting), value, problem, allowed)),
+      setting_(setting),
+      value_(std::move(value)),
+      problem_(std::move(problem)),
+      allowed_(std::move(allowed)) {}
+
+std::string SettingError::worded(std::string_view name) const {
+  return wordSetting(name, value_, problem_, allowed_);
+}
+
+std::string nameOf(const SettingNames& names, Setting setting) {
+  return names ? names(setting) : std::string(settingName(setting));
+}
+
 std::string firstLine(const std::string& message) {
   size_t begin = 0;
   while (begin < message.size()) {

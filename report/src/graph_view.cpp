@@ -259,18 +259,16 @@ class ViewBuilder {
         if (node->id == id) seeds.push_back(node);
       }
       if (seeds.empty()) {
-        throw UsageError(fmt::format("--focus '{}': no drawn node has that id (constants and "
-                                     "attribute reads are folded into their users)",
-                                     focus));
+        throw SettingError(Setting::kFocus, focus,
+                           "no drawn node has that id (constants and attribute reads are folded into their users)");
       }
       return seeds;
     }
     if (!focus.empty() && focus[0] == '%') {
       const auto found = producer_.find(focus.substr(1));
       if (found == producer_.end()) {
-        throw UsageError(fmt::format("--focus '{}': no drawn node produces that value; "
-                                     "see `jitscope dump --inline` for value names",
-                                     focus));
+        throw SettingError(Setting::kFocus, focus, "no drawn node produces that value",
+                           "see `jitscope dump --inline` for value names");
       }
       return {found->second};
     }
@@ -281,9 +279,7 @@ class ViewBuilder {
       line = std::stoul(focus.substr(colon + 1));
     }
     if (line == 0) {
-      throw UsageError(fmt::format("--focus '{}': expected a node id (n42), a value (%x.1) or "
-                                   "FILE:LINE (model.py:21)",
-                                   focus));
+      throw SettingError(Setting::kFocus, focus, "expected a node id (n42), a value (%x.1) or FILE:LINE (model.py:21)");
     }
     const std::string file = focus.substr(0, colon);
     std::set<size_t> lines_of_file;
@@ -300,12 +296,11 @@ class ViewBuilder {
         }
         known += (known.empty() ? "" : ", ") + std::to_string(l);
       }
-      throw UsageError(known.empty()
-                           ? fmt::format("--focus '{}': no node of this graph comes from '{}'",
-                                         focus, file)
-                           : fmt::format("--focus '{}': no node comes from line {}; nodes come "
-                                         "from lines {} of that file",
-                                         focus, line, known));
+      if (known.empty()) {
+        throw SettingError(Setting::kFocus, focus, fmt::format("no node of this graph comes from '{}'", file));
+      }
+      throw SettingError(Setting::kFocus, focus, fmt::format("no node comes from line {}", line),
+                         fmt::format("nodes come from lines {} of that file", known));
     }
     return seeds;
   }

@@ -92,8 +92,10 @@ const AuditReport& ModelSession::audit(const AuditOptions& options) {
   if (!options.reference.empty() && cache_ && loaded.module->find_method("forward")) {
     context.reference = &cache_->session(options.reference).model();
   }
+  AuditOptions worded = options;
+  if (!worded.setting_names && cache_) worded.setting_names = cache_->settingNames();
   ++counters_.audits;
-  return audits_.emplace(key, auditModel(loaded, options, context)).first->second;
+  return audits_.emplace(key, auditModel(loaded, worded, context)).first->second;
 }
 
 const Snapshot& ModelSession::snapshot(const std::string& inputs, bool findings, int64_t max_values) {

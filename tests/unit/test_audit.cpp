@@ -217,6 +217,22 @@ TEST(AuditVerdict, ModelWithoutItsSourceIsUnverifiedAndItsIrFindingsStay) {
   EXPECT_EQ(rowscan.verdict(), Verdict::kLossy) << describe(rowscan);
 }
 
+// The advice names the setting as the front end gives it (the command line
+// a flag, ci a TOML key), never a flag of its own.
+TEST(AuditVerdict, TheSourceRootAdviceUsesTheFrontEndsName) {
+  AuditOptions options;
+  options.setting_names = [](Setting setting) {
+    return setting == Setting::kSourceRoot ? std::string("SOURCE-ROOT-KEY") : std::string(settingName(setting));
+  };
+  const AuditReport worded = auditModel(loadModel(testing::fixture("nosource/affine.traced.pt")), options);
+  ASSERT_EQ(worded.findings.size(), 1u) << describe(worded);
+  const auto& notes = worded.findings[0].notes;
+  EXPECT_NE(std::find(notes.begin(), notes.end(),
+                      "pass SOURCE-ROOT-KEY (the folder the model's Python package lives in)"),
+            notes.end());
+  for (const auto& note : notes) EXPECT_EQ(note.find("--"), std::string::npos) << note;
+}
+
 TEST(AuditVerdict, NoSourceReadsNothingEvenWhereTheSourceExists) {
   AuditOptions options;
   options.no_source = true;

@@ -125,7 +125,9 @@ TEST(CrossCheck, CpuVersusCuda) {
   EXPECT_LT(h.max_abs_diff, 0.5);
 }
 
-TEST(CrossCheck, CudaRequestWithoutCudaIsAUsageError) {
+// Errors as data: the setting, its value and the problem, in no front
+// end's words (the command line says --device, ci [model.check] 'devices').
+TEST(CrossCheck, CudaRequestWithoutCudaIsASettingErrorOfTheDevice) {
   if (at::hasCUDA()) GTEST_SKIP() << "a CUDA device is present";
   CheckOptions options;
   options.model = fixture("my_cell.traced.pt");
@@ -133,9 +135,31 @@ TEST(CrossCheck, CudaRequestWithoutCudaIsAUsageError) {
   options.devices = {"cpu", "cuda"};
   try {
     crossCheck(options);
-    FAIL() << "no UsageError";
-  } catch (const UsageError& e) {
-    EXPECT_EQ(std::string(e.what()), "--device cuda needs a CUDA device; this machine (or this LibTorch build) has none");
+    FAIL() << "no SettingError";
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), Setting::kDevice);
+    EXPECT_EQ(e.value(), "cuda");
+    EXPECT_EQ(e.problem(), "needs a CUDA device; this machine (or this LibTorch build) has none");
+    EXPECT_EQ(e.worded("--device"),
+              "--device 'cuda': needs a CUDA device; this machine (or this LibTorch build) has none");
+  }
+}
+
+TEST(CrossCheck, AnUnknownDeviceIsASettingErrorNamingWhatIsAllowed) {
+  CheckOptions options;
+  options.model = fixture("my_cell.traced.pt");
+  options.against = fixture("my_cell.scripted.pt");
+  options.input_files = {fixture("inputs/my_cell.pt")};
+  options.devices = {"tpu"};
+  try {
+    crossCheck(options);
+    FAIL() << "no SettingError";
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), Setting::kDevice);
+    EXPECT_EQ(e.value(), "tpu");
+    EXPECT_EQ(e.problem(), "unknown device");
+    EXPECT_EQ(e.allowed(), "use cpu or cuda[:N]");
+    EXPECT_EQ(std::string(e.what()), "device 'tpu': unknown device; use cpu or cuda[:N]");  // the plain name
   }
 }
 

@@ -23,6 +23,26 @@ TEST(MessageLines, LastLineSkipsTrailingBlankLinesAndTrims) {
   EXPECT_EQ(lastLine(" \n\t\n"), "");
 }
 
+// Errors as data: a front end words the setting its own way; what() uses
+// the plain name, the value is quoted and kept on one line.
+TEST(SettingErrors, CarryTheSettingAndAreWordedByTheFrontEnd) {
+  const SettingError error(Setting::kDevice, "tp\nu", "unknown device", "use cpu or cuda[:N]");
+  EXPECT_EQ(error.setting(), Setting::kDevice);
+  EXPECT_EQ(error.value(), "tp\nu");
+  EXPECT_STREQ(error.what(), "device 'tp\\x0au': unknown device; use cpu or cuda[:N]");
+  EXPECT_EQ(error.worded("--device"), "--device 'tp\\x0au': unknown device; use cpu or cuda[:N]");
+  const SettingError no_value(Setting::kIterations, "", "must be at least 1");
+  EXPECT_EQ(no_value.worded("--iters"), "--iters must be at least 1");
+  const UsageError& usage = no_value;  // exit 2 wherever UsageError is handled
+  EXPECT_STREQ(usage.what(), "iterations must be at least 1");
+}
+
+TEST(SettingErrors, AdviceUsesTheFrontEndsNamesOrThePlainOnes) {
+  EXPECT_EQ(nameOf({}, Setting::kSourceRoot), "source root");
+  const SettingNames flags = [](Setting s) { return s == Setting::kSourceRoot ? "--source-root DIR" : "?"; };
+  EXPECT_EQ(nameOf(flags, Setting::kSourceRoot), "--source-root DIR");
+}
+
 TEST(MessageLines, InputErrorNamesThePathAndKeepsOneLine) {
   const InputError error("dir/m\n.pt", "bad\nthing");
   EXPECT_STREQ(error.what(), "'dir/m\\x0a.pt': bad\\x0athing");

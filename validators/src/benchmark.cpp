@@ -112,11 +112,11 @@ BenchVariant parseBenchVariant(const std::string& name) {
 bool cudaAvailable() { return torch::cuda::is_available(); }
 
 BenchReport benchmarkModel(const Module& loaded, const std::vector<IValue>& args, const BenchOptions& options) {
-  if (options.iterations == 0) throw UsageError("--iters must be at least 1");
+  if (options.iterations == 0) throw SettingError(Setting::kIterations, "", "must be at least 1");
   const bool cuda = options.device == BenchDevice::kCuda;
   if (cuda && !cudaAvailable()) {
-    throw UsageError(fmt::format("--device cuda: LibTorch {} here has no CUDA or sees no GPU; use --device cpu",
-                                 compat::torchVersion()));
+    throw SettingError(Setting::kDevice, "cuda",
+                       fmt::format("LibTorch {} here has no CUDA or sees no GPU", compat::torchVersion()), "use cpu");
   }
   if (options.threads > 0) at::set_num_threads(options.threads);
   const c10::Device device = cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);

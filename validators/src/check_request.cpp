@@ -1,6 +1,8 @@
 // See check_request.h.
 #include "jitscope/validators/check_request.h"
 
+#include <fmt/format.h>
+
 namespace jitscope {
 
 std::optional<CheckRequestProblem> checkRequestProblem(const CheckRequestShape& request) {
@@ -13,23 +15,8 @@ std::optional<CheckRequestProblem> checkRequestProblem(const CheckRequestShape& 
   return std::nullopt;
 }
 
-std::string checkRequestFlagWording(CheckRequestProblem problem) {
-  switch (problem) {
-    case CheckRequestProblem::kDeviceCount:
-      return "--device takes one device or two (expected side, actual side), e.g. cpu,cuda";
-    case CheckRequestProblem::kExpectedAndAgainst:
-      return "--expected and --against both give the expected side; use one";
-    case CheckRequestProblem::kExpectedOnTwoDevices:
-      return "--expected compares with saved outputs; give one --device, not two";
-    case CheckRequestProblem::kNothingToCompare:
-      return "nothing to compare with: give --expected OUTPUTS.pt, --against OTHER.pt or --device cpu,cuda";
-    case CheckRequestProblem::kLocalizeWithExpected:
-      return "--localize runs both sides node by node, so it needs --against or --device cpu,cuda, "
-             "not saved outputs";
-    case CheckRequestProblem::kNoInputs:
-      return "no inputs: give --inputs FILE.pt or --shape SIZES[:DTYPE] (see jitscope check --help)";
-  }
-  return "";
-}
+CheckRequestError::CheckRequestError(CheckRequestProblem problem)
+    : UsageError(fmt::format("the output check's request is inconsistent (problem {})", static_cast<int>(problem))),
+      problem_(problem) {}
 
 }  // namespace jitscope

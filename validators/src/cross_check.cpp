@@ -50,20 +50,20 @@ c10::Device parseDevice(const std::string& name) {
     if (device.is_cuda() && !at::hasCUDA()) {
       const uint64_t limit = addressSpaceLimit();
       if (limit != 0 && libtorchHasCuda()) {
-        throw UsageError(fmt::format("--device {}: CUDA is unavailable under this process's address-space limit of "
-                                     "{} (--max-memory or ulimit -v); the CUDA driver reserves more than that, so run "
-                                     "without the limit",
-                                     name, formatSize(limit)));
+        throw SettingError(Setting::kDevice, name,
+                           fmt::format("CUDA is unavailable under this process's address-space limit of {} (a "
+                                       "memory limit or ulimit -v); the CUDA driver reserves more than that",
+                                       formatSize(limit)),
+                           "run without the limit");
       }
-      throw UsageError(fmt::format("--device {} needs a CUDA device; this machine (or this LibTorch build) has none",
-                                   name));
+      throw SettingError(Setting::kDevice, name, "needs a CUDA device; this machine (or this LibTorch build) has none");
     }
     if (!device.is_cpu() && !device.is_cuda()) {
-      throw UsageError(fmt::format("unsupported device '{}'; use cpu or cuda[:N]", name));
+      throw SettingError(Setting::kDevice, name, "unsupported device", "use cpu or cuda[:N]");
     }
     return device;
   } catch (const c10::Error&) {
-    throw UsageError(fmt::format("unknown device '{}'; use cpu or cuda[:N]", name));
+    throw SettingError(Setting::kDevice, name, "unknown device", "use cpu or cuda[:N]");
   }
 }
 
@@ -140,14 +140,14 @@ CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loa
   CheckReport report;
   report.method = options.method;
   const bool has_expected = !options.expected_files.empty();
-  // Errors as data (check_request.h); the command line's words by default.
+  // Errors as data (check_request.h), worded by each front end.
   CheckRequestShape shape;
   shape.against = !options.against.empty();
   shape.expected = has_expected;
   shape.devices = options.devices.size();
   shape.localize = options.localize;
   shape.inputs = !options.input_files.empty() || !options.shapes.empty();
-  if (const auto problem = checkRequestProblem(shape)) throw UsageError(checkRequestFlagWording(*problem));
+  if (const auto problem = checkRequestProblem(shape)) throw CheckRequestError(*problem);
   const c10::Device expected_device = parseDevice(options.devices.front());
   const c10::Device actual_device = parseDevice(options.devices.back());
 
@@ -195,14 +195,15 @@ CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loa
       const IValue all = loadValue(options.expected_files[0]);
       if (!all.isTuple() || all.toTupleRef().elements().size() != sets.size()) {
         throw InputError(options.expected_files[0],
-                         fmt::format("holds one output, but there are {} input sets; give one --expected file "
-                                     "per input set, or one holding a tuple of {} (as --save-outputs writes)",
+                         fmt::format("holds one output, but there are {} input sets; give one expected-outputs "
+                                     "file per input set, or one holding a tuple of {} (as a check's saved outputs are)",
                                      sets.size(), sets.size()));
       }
       for (const auto& value : all.toTupleRef().elements()) expected_values.push_back(value);
     } else {
-      throw UsageError(fmt::format("{} --expected files for {} input sets; give one per set",
-                                   options.expected_files.size(), sets.size()));
+      throw SettingError(Setting::kExpected, "",
+                         fmt::format("gives {} files for {} input sets", options.expected_files.size(), sets.size()),
+                         "give one per set");
     }
   }
   report.timing.inputs_seconds = secondsSince(phase);
@@ -288,10 +289,11 @@ CheckReport crossCheck(const CheckOptions& options, const LoadedModelLookup& loa
         result.localize = localizeDivergence(*actual_probe, actual.adapt(sets[s].args), *expected_probe,
                                              expected->adapt(expected_sets[s]), compare);
       } catch (const c10::Error& e) {
-        throw InputError(options.model, "--localize: the instrumented graph fails: " +
+        throw InputError(options.model, "localizing the divergence: the instrumented graph fails: " +
                                             lastLine(e.what_without_backtrace()));
       } catch (const std::runtime_error& e) {
-        throw InputError(options.model, std::string("--localize: the instrumented graph fails: ") + lastLine(e.what()));
+        throw InputError(options.model, std::string("localizing the divergence: the instrumented graph fails: ") +
+                                            lastLine(e.what()));
       }
       report.timing.localize_seconds += secondsSince(phase);
     }

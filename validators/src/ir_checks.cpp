@@ -248,7 +248,7 @@ std::string loopEvidence(const std::vector<const torch::jit::Node*>& nodes, size
 
 }  // namespace
 
-void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding>& out) {
+void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding>& out, const SettingNames& names) {
   std::map<std::string, LineOps> lines;
   collect(*graph.block(), lines, out);
   for (const auto& [key, ops] : lines) {
@@ -266,9 +266,9 @@ void checkTraceWithoutSource(const torch::jit::Graph& graph, std::vector<Finding
     finding.notes.push_back(fmt::format("repeated ops: {}", fmt::join(std::vector<std::string>(
         ops.kinds.begin(), ops.kinds.begin() + static_cast<long>(period)), ", ")));
     finding.notes.push_back("a loop, not a repeated call: " + evidence);
-    finding.notes.push_back("if the trip count depends on the input's size or data, the traced "
-                            "model runs the wrong number of iterations; pass --source-root to "
-                            "see the loop itself");
+    finding.notes.push_back(fmt::format("if the trip count depends on the input's size or data, the traced "
+                                        "model runs the wrong number of iterations; pass {} to see the loop itself",
+                                        nameOf(names, Setting::kSourceRoot)));
     out.push_back(std::move(finding));
   }
 }

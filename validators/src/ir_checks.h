@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "jitscope/core/errors.h"
 #include "jitscope/validators/finding.h"
 
 namespace torch::jit {
@@ -26,8 +27,9 @@ void checkTrainingModeOps(const torch::jit::Module& module,
 /// Evidence for when the Python source cannot be read: the same sequence of
 /// ops recorded k >= 2 times from one line of one module instance under one
 /// recorded call stack (an unrolled loop), and tensor constants recorded at a line of user code
-/// (values baked in from the example).
-void checkTraceWithoutSource(const torch::jit::Graph& inlined_traced_graph,
-                             std::vector<Finding>& out);
+/// (values baked in from the example). `names`: how the advice names the
+/// source-root setting.
+void checkTraceWithoutSource(const torch::jit::Graph& inlined_traced_graph, std::vector<Finding>& out,
+                             const SettingNames& names = {});
 
 }  // namespace jitscope

@@ -216,7 +216,7 @@ std::optional<StoredInputs> readStoredTraceInputs(const std::string& archive_pat
 }
 
 ProbeInputs probeInputsFor(const std::string& archive_path, const torch::jit::Module& traced,
-                           const torch::jit::Module& reference) {
+                           const torch::jit::Module& reference, const SettingNames& names) {
   ProbeInputs result;
   std::string stored_problem;
   if (auto stored = readStoredTraceInputs(archive_path)) {
@@ -281,8 +281,9 @@ ProbeInputs probeInputsFor(const std::string& archive_path, const torch::jit::Mo
     } else if (type->kind() == c10::TypeKind::OptionalType) {
       values[i] = IValue();
     } else {
-      result.description = fmt::format("none: argument '{}' is a {}, which cannot be derived; pass --inputs",
-                                       argument.name(), type->annotation_str());
+      result.description = fmt::format("none: argument '{}' is a {}, which cannot be derived; pass {}",
+                                       argument.name(), type->annotation_str(),
+                                       nameOf(names, Setting::kInputs));
       return result;
     }
   }
@@ -317,8 +318,8 @@ ProbeInputs probeInputsFor(const std::string& archive_path, const torch::jit::Mo
     if (!stored_problem.empty()) result.description += "; " + stored_problem;
     return result;
   }
-  result.description = fmt::format("none: no derived input ran on both models (last error: {}); pass --inputs",
-                                    last_error);
+  result.description = fmt::format("none: no derived input ran on both models (last error: {}); pass {}",
+                                    last_error, nameOf(names, Setting::kInputs));
   if (!stored_problem.empty()) result.description += "; " + stored_problem;
   return result;
 }

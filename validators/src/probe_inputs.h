@@ -18,6 +18,8 @@
 
 #include <ATen/core/ivalue.h>
 
+#include "jitscope/core/errors.h"
+
 namespace torch::jit {
 struct Module;
 }
@@ -48,7 +50,8 @@ std::optional<StoredInputs> readStoredTraceInputs(const std::string& archive_pat
 
 /// Stored inputs when `traced` was saved with them and they fit, else
 /// derived ones (seed 0), else none with the reason.
+/// `names`: how the reason's advice names the inputs setting.
 ProbeInputs probeInputsFor(const std::string& archive_path, const torch::jit::Module& traced,
-                           const torch::jit::Module& reference);
+                           const torch::jit::Module& reference, const SettingNames& names = {});
 
 }  // namespace jitscope

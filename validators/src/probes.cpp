@@ -337,8 +337,9 @@ ProbeOutcome probeAgainstReference(const torch::jit::Module& traced,
                              "were not run, so the verdict cannot be clean",
                              options.probe_budget_s, attempted, elapsed()));
     for (const auto& line : not_run) note.notes.push_back("not run: " + line);
-    note.notes.push_back("raise the budget (--probe-budget, or probe-budget in [model.audit]), or probe fewer "
-                         "variants (--probe N) or input sets");
+    note.notes.push_back(fmt::format("raise the budget ({}), or probe fewer variants ({}) or input sets",
+                                     nameOf(options.setting_names, Setting::kProbeBudget),
+                                     nameOf(options.setting_names, Setting::kProbes)));
     outcome.budget_note = std::move(note);
   }
   return outcome;

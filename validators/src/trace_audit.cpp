@@ -175,7 +175,8 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, co
           what.size() == 1 ? "it was" : "they were"));
       note.notes.push_back("missing: " + what.front() + (what.size() > 1 ? fmt::format(" and {} more", what.size() - 1) : ""));
       if (!options.no_source) {
-        note.notes.push_back("pass --source-root DIR (the folder the model's Python package lives in)");
+        note.notes.push_back(fmt::format("pass {} (the folder the model's Python package lives in)",
+                                         nameOf(options.setting_names, Setting::kSourceRoot)));
       }
       findings.push_back(std::move(note));
     }
@@ -186,7 +187,7 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, co
     checkTrainingModeOps(module, *traced_graph, findings);
     // With nothing of the Python source readable, fall back to what the
     // IR alone shows.
-    if (report.functions_analyzed == 0 && missing) checkTraceWithoutSource(*traced_graph, findings);
+    if (report.functions_analyzed == 0 && missing) checkTraceWithoutSource(*traced_graph, findings, options.setting_names);
     // After the checks above: on a line they share, theirs is the finding
     // (mergeByLine keeps the first of equal priority).
     checkBakedDevices(*traced_graph, locator, findings);
@@ -202,11 +203,12 @@ AuditReport auditModel(const LoadedModel& model, const AuditOptions& options, co
     std::vector<std::vector<c10::IValue>> sets;
     for (const auto& file : options.inputs) sets.push_back(readInputFile(file, module).args);
     if (!options.inputs.empty()) {
-      report.probe_inputs = "the files given with --inputs";
+      report.probe_inputs = "the files given with " + nameOf(options.setting_names, Setting::kInputs);
     } else if (options.probe_inputs == ProbeInputSource::kGivenOrDerived) {
       // No inputs given: the archive's stored example inputs, else ones
       // derived from what it records (probe_inputs.h).
-      ProbeInputs derived = probeInputsFor(model.archive.path, module, *reference.module);
+      ProbeInputs derived =
+          probeInputsFor(model.archive.path, module, *reference.module, options.setting_names);
       report.probe_inputs = derived.description;
       if (derived.origin != ProbeInputs::Origin::kNone) sets.push_back(std::move(derived.args));
     }

@@ -76,7 +76,8 @@ class ModelSession {
   /// steer the probes (inputs, probe count, device, counterexample folder,
   /// command prefix) make no difference without a reference, so they share
   /// one audit then. The reference (options.reference) is a session of the
-  /// same cache.
+  /// same cache. Without options.setting_names, the audit's advice names
+  /// the settings as the cache's front end does (SessionCache's names).
   const AuditReport& audit(const AuditOptions& options);
 
   /// takeSnapshot on `inputs` ("" for none), keeping output values up to
@@ -110,6 +111,13 @@ class ModelSession {
 /// The sessions of one command run, one per file.
 class SessionCache {
  public:
+  /// `names`: how the front end of this run names settings in the advice
+  /// the analyses write (cli/error_wording.h's flags, ci's TOML keys); empty:
+  /// their plain names.
+  explicit SessionCache(SettingNames names = {}) : names_(std::move(names)) {}
+
+  const SettingNames& settingNames() const { return names_; }
+
   /// The session of `path` (created on first use; paths that name the same
   /// file lexically share one).
   ModelSession& session(const std::string& path);
@@ -122,6 +130,7 @@ class SessionCache {
   SessionCounters total() const;
 
  private:
+  SettingNames names_;
   std::map<std::string, std::unique_ptr<ModelSession>> sessions_;
 };
 

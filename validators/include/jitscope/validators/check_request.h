@@ -1,13 +1,16 @@
 // What can be wrong with an output check's request before anything is
-// loaded, as data: the problem, not a message. Each front end words it in
-// its own terms: `jitscope check`/`report` in flags (checkRequestFlagWording,
-// what crossCheck throws), `jitscope ci` in the TOML keys of [model.check]
-// (cli/ci_config.cpp). No LibTorch here, so the TOML reader includes it.
+// loaded, as data: the problem, not a message. crossCheck throws it as a
+// CheckRequestError; each front end words it in its own terms: `jitscope
+// check`/`report` in flags (cli/error_wording.cpp), `jitscope ci` in the TOML
+// keys of [model.check] (cli/ci_config.cpp). No LibTorch here, so the TOML
+// reader includes it.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
+
+#include "jitscope/core/errors.h"
 
 namespace jitscope {
 
@@ -33,7 +36,15 @@ enum class CheckRequestProblem {
 /// nullopt when it can run.
 std::optional<CheckRequestProblem> checkRequestProblem(const CheckRequestShape& request);
 
-/// The command line's words (--device, --against, --expected, --localize).
-std::string checkRequestFlagWording(CheckRequestProblem problem);
+/// A request with `problem`: a UsageError (exit 2 on the command line) whose
+/// what() only names the problem's kind; the front ends word it.
+class CheckRequestError : public UsageError {
+ public:
+  explicit CheckRequestError(CheckRequestProblem problem);
+  CheckRequestProblem problem() const { return problem_; }
+
+ private:
+  CheckRequestProblem problem_;
+};
 
 }  // namespace jitscope

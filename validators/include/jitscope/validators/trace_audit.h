@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "jitscope/core/errors.h"
 #include "jitscope/inspector/provenance.h"
 
 #include "jitscope/validators/finding.h"
@@ -53,6 +54,10 @@ struct AuditOptions {
   /// Called before each probe ("probing 3/9: sign-flipped input (input set
   /// 0)"), for a progress line; may be empty.
   std::function<void(const std::string&)> progress;
+  /// How the front end names settings in the advice notes ("pass
+  /// --source-root DIR" on the command line, the TOML key for ci); empty:
+  /// their plain names (core/errors.h).
+  SettingNames setting_names;
 };
 
 /// What a caller (the model session, session/) already computed for this
