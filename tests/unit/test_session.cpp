@@ -185,6 +185,32 @@ TEST(SessionCache, ReportWithReferenceAndInputsLoadsEachModelOnceAndAuditsOnce) 
   EXPECT_EQ(work.snapshots(), 1u);
 }
 
+// `jitscope audit MODEL --reference R --inputs I` and `jitscope check MODEL
+// --against R` read their models through one SessionCache: each file loaded
+// once, the model audited once, the check's CPU sides the sessions' models.
+TEST(SessionCache, AuditWithReferenceAndCheckAgainstItLoadEachFileOnce) {
+  const WorkDelta work;
+  SessionCache cache;
+  AuditOptions options;
+  options.reference = fixture("my_cell.scripted.pt");
+  options.inputs = {fixture("inputs/my_cell.pt")};
+  options.counterexample_dir = freshDir("audit").string();
+  const AuditReport& report = cache.session(fixture("my_cell.traced.pt")).audit(options);
+  EXPECT_FALSE(report.findings.empty());
+  EXPECT_EQ(&cache.session(fixture("my_cell.traced.pt")).audit(options), &report);
+  CheckOptions check;
+  check.model = fixture("my_cell.traced.pt");
+  check.against = fixture("my_cell.scripted.pt");
+  check.input_files = {fixture("inputs/my_cell.pt")};
+  EXPECT_TRUE(crossCheck(check, cache.lookup()).ok);
+  EXPECT_EQ(cache.counters(check.model).loads, 1u);
+  EXPECT_EQ(cache.counters(check.model).audits, 1u);
+  EXPECT_EQ(cache.counters(check.against).loads, 1u);
+  EXPECT_EQ(work.loads(), 2u);
+  EXPECT_EQ(work.audits(), 1u);
+  removeTree(options.counterexample_dir);
+}
+
 // ci's child for one model with audit, snapshot diff, op allow-list, output
 // check against another export, and its report page.
 TEST(SessionCache, CiModelWithAuditDiffAndCheckLoadsTheModelOnce) {
