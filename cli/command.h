@@ -32,4 +32,8 @@ const std::vector<Command>& commands();
 /// Writes `text` to stdout; data goes there, diagnostics to stderr.
 void writeOutput(const std::string& text);
 
+/// `-o PATH`: writes `text` to `path` whole or not at all (AtomicFile), or
+/// to stdout when `path` is "".
+void writeOutputTo(const std::string& path, const std::string& text);
+
 }  // namespace jitscope::cli

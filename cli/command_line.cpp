@@ -6,9 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "jitscope/core/atomic_file.h"
 #include "jitscope/core/errors.h"
 
 namespace jitscope::cli {
+
+void writeOutputTo(const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    writeOutput(text);
+  } else {
+    writeFileAtomically(path, text);
+  }
+}
 
 std::optional<po::variables_map> parseCommandLine(const CommandContext& ctx,
                                                   CommandSyntax& syntax) {

@@ -30,8 +30,9 @@ int runDump(CommandContext& ctx) {
       ("method,m", po::value(&method)->default_value("forward"), "method of the root module")
       ("inline", po::bool_switch(), "inline calls to submodules and functions")
       ("code", po::bool_switch(), "print TorchScript code instead of the graph")
-      ("source", po::bool_switch(), "annotate nodes with the original Python file:line")
-      ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
+      ("source", po::bool_switch(), "annotate nodes with the original Python file:line");
+  StaticFlag static_flag;
+  static_flag.declare(syntax.options);
   format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
@@ -45,7 +46,7 @@ int runDump(CommandContext& ctx) {
                      "with --inline, --source or --format json");
   }
 
-  ModelSession session(model_path, nullptr, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
+  ModelSession session(model_path, nullptr, static_flag.read());
   const LoadedModel& model = session.model();
   if (code) {
     writeOutput(printMethodCode(*model.module, method));

@@ -19,15 +19,15 @@ int runInfo(CommandContext& ctx) {
   std::string model_path;
   FormatFlag format_flag;
   syntax.arguments.add_options()("model", po::value(&model_path)->required(), "TorchScript file (.pt)");
-  syntax.options.add_options()
-      ("static", po::bool_switch(), "do not read tensor data: code, structure, shapes and dtypes only");
+  StaticFlag static_flag;
+  static_flag.declare(syntax.options);
   format_flag.declare(syntax.options, {OutputFormat::kText, OutputFormat::kJson});
   syntax.positional.add("model", 1);
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
   const OutputFormat format = format_flag.read();
 
-  ModelSession session(model_path, nullptr, (*vm)["static"].as<bool>() ? TensorData::kSkip : TensorData::kLoad);
+  ModelSession session(model_path, nullptr, static_flag.read());
   writeOutput(renderInfo(session.info(), session.requirements(), format));
   return toInt(ExitCode::kOk);
 }

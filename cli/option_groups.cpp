@@ -88,6 +88,11 @@ Severity FailOnFlag::read() const {
   throw UsageError(fmt::format("unknown --fail-on level '{}'; use note, warning or error", name_));
 }
 
+void StaticFlag::declare(po::options_description& options) {
+  options.add_options()("static", po::bool_switch(&skip_),
+                        "do not read tensor data: code, structure, shapes and dtypes only");
+}
+
 // ----- --preset / --passes ---------------------------------------------------
 
 std::optional<PassChoice> presetChoice(std::string_view name) {

@@ -12,6 +12,7 @@
 
 #include "command_line.h"
 #include "jitscope/core/diagnostics.h"
+#include "jitscope/inspector/model.h"
 #include "jitscope/report/output_format.h"
 #include "jitscope/validators/output_compare.h"
 
@@ -64,6 +65,16 @@ class FailOnFlag {
 
  private:
   std::string name_;
+};
+
+/// --static (info, dump): read the code and structure, not the tensor data.
+class StaticFlag {
+ public:
+  void declare(po::options_description& options);
+  TensorData read() const { return skip_ ? TensorData::kSkip : TensorData::kLoad; }
+
+ private:
+  bool skip_ = false;
 };
 
 /// --preset NAME / --passes a,b,c: a pipeline of the pass table.

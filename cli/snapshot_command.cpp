@@ -2,7 +2,6 @@
 #include <string>
 
 #include "command_line.h"
-#include "jitscope/core/atomic_file.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/session/model_session.h"
 
@@ -31,13 +30,8 @@ int runSnapshot(CommandContext& ctx) {
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
   ModelSession session(model_path);
-  const std::string json =
-      snapshotToJson(session.snapshot(options.inputs, !(*vm)["no-audit"].as<bool>(), options.max_values));
-  if (output.empty()) {
-    writeOutput(json);
-  } else {
-    writeFileAtomically(output, json);
-  }
+  writeOutputTo(output,
+                snapshotToJson(session.snapshot(options.inputs, !(*vm)["no-audit"].as<bool>(), options.max_values)));
   return toInt(ExitCode::kOk);
 }
 

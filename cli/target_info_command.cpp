@@ -2,7 +2,6 @@
 #include <string>
 
 #include "command_line.h"
-#include "jitscope/core/atomic_file.h"
 #include "jitscope/core/exit_code.h"
 #include "jitscope/validators/target.h"
 
@@ -22,12 +21,7 @@ int runTargetInfo(CommandContext& ctx) {
   const auto vm = parseCommandLine(ctx, syntax);
   if (!vm) return toInt(ExitCode::kOk);
 
-  const std::string json = targetProfileJson(describeRunningLibTorch());
-  if (output.empty()) {
-    writeOutput(json);
-  } else {
-    writeFileAtomically(output, json);
-  }
+  writeOutputTo(output, targetProfileJson(describeRunningLibTorch()));
   return toInt(ExitCode::kOk);
 }
 
