@@ -87,6 +87,19 @@ struct Part {
   int group = -1;
 
   size_t units() const { return nodes.size() + children.size() + inputs.size() + outputs.size(); }
+
+  /// The box an end is on, numbered as the run sees them: the nodes, the
+  /// children's boxes, the input ports, the output ports.
+  size_t unit(const End& end) const {
+    switch (end.kind) {
+      case EndKind::kNode: return end.slot;
+      case EndKind::kChildIn:
+      case EndKind::kChildOut: return nodes.size() + end.slot;
+      case EndKind::kIn: return nodes.size() + children.size() + end.port;
+      case EndKind::kOut: return nodes.size() + children.size() + inputs.size() + end.port;
+    }
+    return 0;
+  }
 };
 
 struct Route {
@@ -121,25 +134,21 @@ class Hierarchy {
     return it == part_of_.end() ? -1 : it->second;
   }
   size_t clusterSlot(const ViewCluster* cluster) const { return cluster_slot_.at(cluster); }
+  /// A view node's slot in the part that holds it.
+  size_t nodeSlot(size_t node) const { return slot_[node]; }
 
   /// Child modules whose box is on a cycle of their parent's layout.
   std::vector<const ViewCluster*> cyclicChildren() const {
     std::vector<const ViewCluster*> cyclic;
     for (const auto& part : parts_) {
+      // Ports (numbered after the boxes) sit on the first and last ranks:
+      // no cycle goes through one.
       const size_t n = part.nodes.size() + part.children.size();
-      auto unit = [&](const End& end) -> size_t {
-        switch (end.kind) {
-          case EndKind::kNode: return end.slot;
-          case EndKind::kChildIn:
-          case EndKind::kChildOut: return part.nodes.size() + end.slot;
-          default: return SIZE_MAX;  // ports sit on the first and last ranks
-        }
-      };
       std::vector<std::vector<size_t>> out(n), in(n);
       for (const auto& segment : part.segments) {
         if (segment.edge->kind == EdgeKind::kLoopBack) continue;
-        const size_t from = unit(segment.from), to = unit(segment.to);
-        if (from == SIZE_MAX || to == SIZE_MAX) continue;
+        const size_t from = part.unit(segment.from), to = part.unit(segment.to);
+        if (from >= n || to >= n) continue;
         out[from].push_back(to);
         in[to].push_back(from);
       }
@@ -310,7 +319,7 @@ class Catalog {
   /// Files the part under its structure (its children must be filed).
   void file(Hierarchy& hierarchy, int index) {
     Part& part = hierarchy.parts()[index];
-    std::string key = withoutDigits(title(hierarchy, index));
+    std::string key = withoutDigits(title(hierarchy, part));
     key += '|';
     structure(hierarchy, part, *part.cluster, key);
     for (const auto& segment : part.segments) {
@@ -328,9 +337,8 @@ class Catalog {
   std::vector<Group>& groups() { return groups_; }
 
   /// The part's title: the view's for a root, the module's otherwise.
-  static std::string title(const Hierarchy& hierarchy, int index) {
-    if (index != 0) return hierarchy.parts()[index].cluster->label;
-    return hierarchy.view().title;
+  static std::string title(const Hierarchy& hierarchy, const Part& part) {
+    return part.parent < 0 ? hierarchy.view().title : part.cluster->label;
   }
 
  private:
@@ -411,9 +419,7 @@ class PartWriter {
     out_ = "digraph part {\n";
     out_ += dot::kDefaults;
     if (part_->units() > kBigPart) out_ += "  nslimit=1;\n";
-    const std::string title = widest(group_, [&](const Hierarchy& h, const Part& p) {
-      return Catalog::title(h, static_cast<int>(&p - h.parts().data()));
-    });
+    const std::string title = widest(group_, Catalog::title);
     if (!title.empty()) out_ += "  label=" + dot::quoted(title) + ";\n";
     contents(*part_->cluster, 2);
     ports(part_->inputs.size(), "pi", "min");
@@ -435,7 +441,7 @@ class PartWriter {
   void contents(const ViewCluster& cluster, int indent) {
     const auto& nodes = hierarchy_->view().nodes;
     for (size_t node : cluster.nodes) {
-      const size_t slot = slotOf(node);
+      const size_t slot = hierarchy_->nodeSlot(node);
       const std::string label = widest(group_, [&](const Hierarchy& h, const Part& p) {
         return dot::nodeLabel(h.view().nodes[p.nodes[slot]]);
       });
@@ -478,11 +484,6 @@ class PartWriter {
       same += fmt::format(" \"{}{}\";", prefix, k);
     }
     out_ += same + "}\n";
-  }
-
-  size_t slotOf(size_t node) const {
-    const auto it = std::find(part_->nodes.begin(), part_->nodes.end(), node);
-    return static_cast<size_t>(it - part_->nodes.begin());
   }
 
   const Group& group_;
@@ -656,20 +657,9 @@ size_t hierarchicalLayoutWork(const GraphView& view) {
   for (const auto& group : catalog.groups()) {
     const Member& first = group.members.front();
     const Part& part = first.hierarchy->parts()[first.part];
-    const size_t nodes = part.nodes.size(), children = part.children.size();
-    auto unit = [&](const End& end) -> size_t {
-      switch (end.kind) {
-        case EndKind::kNode: return end.slot;
-        case EndKind::kChildIn:
-        case EndKind::kChildOut: return nodes + end.slot;
-        case EndKind::kIn: return nodes + children + end.port;
-        case EndKind::kOut: return nodes + children + part.inputs.size() + end.port;
-      }
-      return 0;
-    };
     std::vector<std::pair<size_t, size_t>> edges;
     for (const auto& segment : part.segments) {
-      if (segment.edge->kind != EdgeKind::kLoopBack) edges.emplace_back(unit(segment.from), unit(segment.to));
+      if (segment.edge->kind != EdgeKind::kLoopBack) edges.emplace_back(part.unit(segment.from), part.unit(segment.to));
     }
     work += layeredWork(part.units(), edges);
   }
